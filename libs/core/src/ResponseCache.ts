@@ -8,6 +8,7 @@ import { Generation } from "./Generation.js"
 import type { GenerationOptions } from "./GenerationOptions.js"
 import { canonicalJson, sha256 } from "./internal/hash.js"
 import { openDatabase, storeError } from "./internal/sqlite.js"
+import * as WriteBehind from "./internal/writeBehind.js"
 
 /** What identifies a model call: the same key means the same answer may be reused. */
 export interface CacheKeyParts {
@@ -65,8 +66,17 @@ export const defaultFile = (env: Record<string, string | undefined> = process.en
   join(env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "clinical-evals", "responses.sqlite")
 
 const GenerationJson = Schema.parseJson(Generation)
+const encodeGeneration = Schema.encodeSync(GenerationJson)
 
-/** A cache in a SQLite file, created with its folder when missing. */
+/** Answers written per statement when the queue of new answers is written (3 values each). */
+const INSERT_ROWS = 500
+
+/**
+ * A cache in a SQLite file, created with its folder when missing. New answers are written in groups
+ * (every 200 ms, every 256 answers, and when the scope closes), not one transaction per answer; an
+ * answer not yet written is served from memory. A killed process loses at most the last 200 ms of
+ * answers, which are asked again.
+ */
 export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
   mkdirSync(dirname(file), { recursive: true })
   const sql = yield* openDatabase(file)
@@ -77,20 +87,43 @@ export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
     generation TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   )`.pipe(Effect.mapError(fail))
+  const waiting = new Map<string, Generation>()
+  const writer = yield* WriteBehind.make(
+    (entries: ReadonlyArray<{ readonly key: string; readonly spec: string; readonly generation: Generation }>) =>
+      Effect.suspend(() => {
+        const rows = entries.map((e) => ({ key: e.key, spec: e.spec, generation: encodeGeneration(e.generation) }))
+        const statements: Array<Effect.Effect<unknown, StoreError>> = []
+        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+          statements.push(sql`INSERT OR REPLACE INTO responses ${sql.insert(rows.slice(i, i + INSERT_ROWS))}`.pipe(Effect.mapError(fail)))
+        }
+        return Effect.all(statements, { discard: true })
+      }).pipe(
+        Effect.tap(() =>
+          Effect.sync(() => {
+            for (const e of entries) if (waiting.get(e.key) === e.generation) waiting.delete(e.key)
+          })
+        )
+      ),
+    { maxItems: 256, maxDelay: "200 millis" }
+  )
   return ResponseCache.of({
     file,
     get: (k) =>
-      sql<{ generation: string }>`SELECT generation FROM responses WHERE key = ${k}`.pipe(
-        Effect.mapError(fail),
-        Effect.map((rows) => Option.fromNullable(rows[0])),
-        // An entry this version cannot read is a miss, not an error: the call is made again.
-        Effect.map(Option.flatMap((row) => Schema.decodeOption(GenerationJson)(row.generation)))
-      ),
+      Effect.suspend(() => {
+        const queued = waiting.get(k)
+        if (queued !== undefined) return Effect.succeed(Option.some(queued))
+        return sql<{ generation: string }>`SELECT generation FROM responses WHERE key = ${k}`.pipe(
+          Effect.mapError(fail),
+          Effect.map((rows) => Option.fromNullable(rows[0])),
+          // An entry this version cannot read is a miss, not an error: the call is made again.
+          Effect.map(Option.flatMap((row) => Schema.decodeOption(GenerationJson)(row.generation)))
+        )
+      }),
     put: (k, spec, generation) =>
-      sql`INSERT OR REPLACE INTO responses (key, spec, generation) VALUES (${k}, ${spec}, ${Schema.encodeSync(GenerationJson)(generation)})`.pipe(
-        Effect.mapError(fail),
-        Effect.asVoid
-      )
+      Effect.suspend(() => {
+        waiting.set(k, generation)
+        return writer.add({ key: k, spec, generation })
+      })
   })
 })
 

@@ -33,6 +33,13 @@ export interface RunStoreShape {
   readonly finished: (model: string) => Effect.Effect<ReadonlySet<string>, StoreError>
   /** Stores one sample's result, replacing an earlier failed attempt. */
   readonly put: (record: SampleRecord) => Effect.Effect<void, StoreError>
+  /**
+   * Stores several results in one statement (all or none), each replacing an earlier attempt: the
+   * runner's group commit, one write for many samples instead of one each.
+   */
+  readonly putMany: (records: ReadonlyArray<SampleRecord>) => Effect.Effect<void, StoreError>
+  /** How many stored results succeeded and how many failed. */
+  readonly tally: Effect.Effect<{ readonly ok: number; readonly error: number }, StoreError>
   /** Every stored record, by model (in the order models were added) and dataset order. */
   readonly records: Effect.Effect<ReadonlyArray<SampleRecord>, StoreError>
   /**
@@ -58,9 +65,13 @@ export interface StoredRow {
 /** Rows per page when scanning. */
 const PAGE = 1000
 
+/** Rows per INSERT statement in `putMany`: 5 values each, well under SQLite's limit on parameters. */
+const INSERT_ROWS = 500
+
 export class RunStore extends Context.Tag("@clinical-evals/core/RunStore")<RunStore, RunStoreShape>() {}
 
 const RecordJson = Schema.parseJson(SampleRecord)
+const encodeRecord = Schema.encodeSync(RecordJson)
 const SettingsJson = Schema.parseJson(RunSettings)
 
 const describeDifference = (before: RunSettings, now: RunSettings): string =>
@@ -143,10 +154,31 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
       ),
     put: (record) =>
       sql`INSERT OR REPLACE INTO results (model, sample_id, idx, status, record)
-          VALUES (${record.model}, ${record.id}, ${record.index}, ${record.status}, ${Schema.encodeSync(RecordJson)(record)})`.pipe(
+          VALUES (${record.model}, ${record.id}, ${record.index}, ${record.status}, ${encodeRecord(record)})`.pipe(
         Effect.mapError(fail),
         Effect.asVoid
       ),
+    tally: sql<{ ok: number | null; error: number | null }>`SELECT SUM(status = 'ok') AS ok, SUM(status <> 'ok') AS error FROM results`.pipe(
+      Effect.mapError(fail),
+      Effect.map((rows) => ({ ok: rows[0]?.ok ?? 0, error: rows[0]?.error ?? 0 }))
+    ),
+    putMany: (records) =>
+      Effect.suspend(() => {
+        const rows = records.map((record) => ({
+          model: record.model,
+          sample_id: record.id,
+          idx: record.index,
+          status: record.status,
+          record: encodeRecord(record)
+        }))
+        const statements: Array<Effect.Effect<unknown, StoreError>> = []
+        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+          statements.push(sql`INSERT OR REPLACE INTO results ${sql.insert(rows.slice(i, i + INSERT_ROWS))}`.pipe(Effect.mapError(fail)))
+        }
+        return statements.length === 1
+          ? Effect.asVoid(statements[0]!)
+          : sql.withTransaction(Effect.all(statements, { discard: true })).pipe(Effect.mapError((e) => (e._tag === "SqlError" ? fail(e) : e)))
+      }),
     records: sql<{ record: string }>`SELECT r.record FROM results r LEFT JOIN models m ON m.spec = r.model
         ORDER BY COALESCE(m.position, 1e9), r.model, r.idx`.pipe(
       Effect.mapError(fail),

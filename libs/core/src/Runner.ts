@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform"
-import { Clock, Effect, Exit, Option, Ref, Schema } from "effect"
+import { Clock, Effect, Exit, Option, Queue } from "effect"
 import * as ConcurrencyLimiter from "./ConcurrencyLimiter.js"
 import { DatasetError, UsageError } from "./EvalError.js"
 import * as FewShot from "./FewShot.js"
@@ -14,10 +14,11 @@ import * as RunFolder from "./RunFolder.js"
 import type { RunManifest, RunSettings } from "./RunManifest.js"
 import * as RunStore from "./RunStore.js"
 import * as Shard from "./Shard.js"
+import * as WriteBehind from "./internal/writeBehind.js"
 import { SampleRecord } from "./SampleRecord.js"
 import { summarize } from "./Summarize.js"
 import type { Summary } from "./Summary.js"
-import { type AnyTask, type OnBadInput, type TaskSample, toPrompt } from "./Task.js"
+import { type AnyTask, type LoadOptions, type OnBadInput, type SkippedRecord, type TaskSample, toPrompt } from "./Task.js"
 
 /**
  * Everything a run needs. The CLI builds it from flags; code that composes its own pipeline builds it
@@ -117,63 +118,120 @@ const fileSha256 = (path: string) =>
     return sha256(bytes)
   })
 
-const decodeStored = Schema.decodeUnknownSync(Schema.parseJson(Schema.encodedSchema(SampleRecord)))
-
 /**
  * A stored record without its prompt messages, for aggregates and reports. The row was validated when
- * it was stored; its structure is checked again here, cheaply (the encoded schema, no class transform).
+ * it was stored (encoding checks every field), so it is read back with JSON.parse alone.
  */
 const compactRecord = (json: string): SampleRecord => {
-  const encoded = decodeStored(json)
+  const encoded = JSON.parse(json) as typeof SampleRecord.Encoded
   return new SampleRecord({ ...encoded, details: encoded.details ?? {}, messages: [] }, true)
 }
+
+/**
+ * Records are built without the class's validation (the second constructor argument): the store encodes
+ * every record with its schema before writing it, which checks every field once.
+ */
+const VALIDATED_ON_WRITE = true
 
 const errorText = (e: unknown): string =>
   e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)
 
-interface Counters {
-  readonly computed: number
-  readonly cached: number
-  readonly resumed: number
+/** Ends a pass over the dataset early, once `--limit` samples were handed over. */
+class LimitReached {
+  readonly _tag = "LimitReached"
 }
 
 /**
- * Loads the dataset and the few-shot pool, applying `--limit`. Fails with a DatasetError naming file,
- * line and field when a record is bad (unless `onBadInput` is `skip`).
+ * The evaluated samples of a dataset (those within `--limit`): their ids in dataset order, and a way
+ * to go over them again. A task that streams its files (`Task.scan`) is read twice, a record at a time:
+ * once here, to check every record before anything runs (a bad record stops the run with file, line and
+ * field before a run folder exists) and to learn the ids, then once per model to evaluate; nothing but
+ * the ids is held. A task without `scan` is loaded whole, once.
  */
-const loadInputs = Effect.fn("Runner.loadInputs")(function* (config: RunConfig) {
-  const task = config.task
-  const datasetPath = config.dataset ?? task.defaultDataset
-  const dataset = yield* task.load(datasetPath, { onBadInput: config.onBadInput })
-  const samples: ReadonlyArray<TaskSample> =
-    config.limit === null ? dataset.samples : dataset.samples.slice(0, Math.max(0, config.limit))
-  if (samples.length === 0) {
-    return yield* new DatasetError({ file: datasetPath, line: null, field: null, message: "no samples to evaluate" })
-  }
-  let pool: ReadonlyArray<TaskSample> = []
-  let shotsPath: string | null = null
-  if (config.shots > 0) {
-    shotsPath = config.shotsFile ?? task.defaultShotsFile
-    if (shotsPath === null) {
-      return yield* new UsageError({ message: `--shots ${config.shots} needs --shots-file: ${task.name} bundles no examples` })
+interface Plan {
+  readonly path: string
+  readonly format: string
+  readonly skipped: ReadonlyArray<SkippedRecord>
+  readonly ids: ReadonlyArray<string>
+  readonly each: <E>(
+    f: (sample: TaskSample, position: number) => Effect.Effect<void, E>
+  ) => Effect.Effect<void, E | DatasetError, FileSystem.FileSystem>
+}
+
+const openPlan = (task: AnyTask, path: string, options: LoadOptions, limit: number | null) =>
+  Effect.gen(function* () {
+    const max = limit === null ? Number.POSITIVE_INFINITY : Math.max(0, limit)
+    const scan = task.scan
+    if (scan === undefined) {
+      const dataset = yield* task.load(path, options)
+      const samples: ReadonlyArray<TaskSample> = limit === null ? dataset.samples : dataset.samples.slice(0, max)
+      const plan: Plan = {
+        path,
+        format: dataset.format,
+        skipped: dataset.skipped,
+        ids: samples.map((s) => s.id),
+        each: (f) => Effect.forEach(samples, (s, i) => f(s, i), { discard: true })
+      }
+      return plan
     }
-    pool = (yield* task.load(shotsPath, { onBadInput: "fail" })).samples
-    const evaluated = new Set(samples.map((s) => s.id))
-    const usable = pool.filter((s) => !evaluated.has(s.id))
-    if (usable.length < config.shots) {
-      return yield* new UsageError({
-        message: `--shots ${config.shots} asks for more examples than ${shotsPath} has apart from the evaluated samples (${usable.length})`
+    const ids: Array<string> = []
+    const first = yield* scan(path, options, (sample: TaskSample, position: number) =>
+      Effect.sync(() => {
+        if (position < max) ids.push(sample.id)
       })
+    )
+    const plan: Plan = {
+      path,
+      format: first.format,
+      skipped: first.skipped,
+      ids,
+      each: <E>(f: (sample: TaskSample, position: number) => Effect.Effect<void, E>) =>
+        scan<E | LimitReached>(path, { ...options, onBadInput: "skip" }, (sample: TaskSample, position: number) =>
+          position < max ? f(sample, position) : Effect.fail(new LimitReached())
+        ).pipe(
+          Effect.catchIf((e): e is LimitReached => e instanceof LimitReached, () => Effect.void),
+          Effect.asVoid
+        ) as Effect.Effect<void, E | DatasetError, FileSystem.FileSystem>
     }
-    pool = usable
-  }
-  // A shard keeps its share, each sample with its position in the whole dataset; the pool above excluded
-  // every evaluated sample, so that shards build the very prompts of a single run.
-  const positions = new Map(samples.map((s, i) => [s.id, i]))
-  const shard = config.shard ?? null
-  const own = shard === null ? samples : samples.filter((s) => Shard.owns(shard, s.id))
-  return { datasetPath, dataset, samples: own, positions: shard === null ? null : positions, pool, shotsPath }
-})
+    return plan
+  })
+
+/**
+ * Reads the dataset's plan and the few-shot pool, applying `--limit` and `--shard`. Fails with a
+ * DatasetError naming file, line and field when a record is bad (unless `onBadInput` is `skip`).
+ */
+const loadInputs = (config: RunConfig) =>
+  Effect.gen(function* () {
+    const task = config.task
+    const datasetPath = config.dataset ?? task.defaultDataset
+    const plan = yield* openPlan(task, datasetPath, { onBadInput: config.onBadInput }, config.limit)
+    if (plan.ids.length === 0) {
+      return yield* new DatasetError({ file: datasetPath, line: null, field: null, message: "no samples to evaluate" })
+    }
+    let pool: ReadonlyArray<TaskSample> = []
+    let shotsPath: string | null = null
+    if (config.shots > 0) {
+      shotsPath = config.shotsFile ?? task.defaultShotsFile
+      if (shotsPath === null) {
+        return yield* new UsageError({ message: `--shots ${config.shots} needs --shots-file: ${task.name} bundles no examples` })
+      }
+      pool = (yield* task.load(shotsPath, { onBadInput: "fail" })).samples
+      const evaluated = new Set(plan.ids)
+      const usable = pool.filter((s) => !evaluated.has(s.id))
+      if (usable.length < config.shots) {
+        return yield* new UsageError({
+          message: `--shots ${config.shots} asks for more examples than ${shotsPath} has apart from the evaluated samples (${usable.length})`
+        })
+      }
+      pool = usable
+    }
+    // A shard keeps its share, each sample with its position in the whole dataset; the pool above excluded
+    // every evaluated sample, so that shards build the very prompts of a single run.
+    const shard = config.shard ?? null
+    const own = shard === null ? plan.ids : plan.ids.filter((id) => Shard.owns(shard, id))
+    const owns = (id: string) => shard === null || Shard.owns(shard, id)
+    return { datasetPath, plan, own, owns, pool, shotsPath }
+  })
 
 /**
  * Resolves every model and looks it up (digest, host) before any sample is run, so that a model that is
@@ -207,8 +265,8 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
   const cache = yield* ResponseCache.ResponseCache
   const startedAt = yield* isoNow
 
-  const { datasetPath, dataset, samples, positions, pool, shotsPath } = yield* loadInputs(config)
-  for (const s of dataset.skipped) yield* progress.log(`skipped bad record: ${s.error.pretty}`)
+  const { datasetPath, plan, own, owns, pool, shotsPath } = yield* loadInputs(config)
+  for (const s of plan.skipped) yield* progress.log(`skipped bad record: ${s.error.pretty}`)
 
   const settings: RunSettings = {
     task: task.name,
@@ -228,7 +286,11 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
   yield* store.claim(settings)
   for (const { info } of models) yield* store.addModel(info)
 
-  const counters = yield* Ref.make<Counters>({ computed: 0, cached: 0, resumed: 0 })
+  // Results are written in groups (one statement per 256 samples or 200 ms, and before every export),
+  // not one transaction each: a SIGKILL loses at most the last 200 ms of results, computed again next time.
+  const writer = yield* WriteBehind.make(store.putMany, { maxItems: 256, maxDelay: "200 millis" })
+  // Plain counters: every update is synchronous, so no two fibers interleave inside one.
+  const counters: { computed: number; cached: number; resumed: number } = { computed: 0, cached: 0, resumed: 0 }
   const options: GenerationOptions = {
     temperature: config.temperature,
     seed: config.seed,
@@ -238,30 +300,10 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
   }
   const useCache = config.useCache && isDeterministic(options)
 
-  /**
-   * Everything the store holds, aggregated, with the manifest: what the exported files show. The store is
-   * read a page at a time and each record kept without its prompt, the largest part (samples.jsonl is
-   * written from the store directly), so that memory grows with the run's results, not its prompts.
-   */
-  const snapshot = (interrupted: boolean, running: boolean) =>
+  /** run.json as of now: the dataset, the models, the settings, and the counts given. */
+  const manifestOf = (interrupted: boolean, running: boolean, tally: { readonly ok: number; readonly error: number }) =>
     Effect.gen(function* () {
-      const inPlan = new Set(samples.map((s) => s.id))
-      const records: Array<SampleRecord> = []
-      let ok = 0
-      let planCovered = 0
-      yield* store.scan((row) =>
-        Effect.sync(() => {
-          records.push(compactRecord(row.json))
-          if (row.status === "ok") ok++
-          if (inPlan.has(row.id)) planCovered++
-        })
-      )
       const infos = yield* store.models
-      const c = yield* Ref.get(counters)
-      const failed = records.length - ok
-      const planned = samples.length * models.length
-      const complete = !interrupted && !running && planCovered >= planned
-      const summary = yield* summarize({ task, evaluator: config.evaluator, dataset: datasetPath, models: infos, records, complete })
       const manifest: RunManifest = {
         tool: config.tool,
         command: config.command,
@@ -269,31 +311,49 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
         dataset: {
           path: datasetPath,
           sha256: settings.datasetSha256,
-          format: dataset.format,
-          samples: samples.length,
-          skipped: dataset.skipped.length
+          format: plan.format,
+          samples: own.length,
+          skipped: plan.skipped.length
         },
         models: infos.map((i) => ({ spec: i.spec, provider: i.provider, model: i.model, digest: i.digest, host: i.host })),
         settings,
         options: config.options,
         startedAt,
         endedAt: running ? null : yield* isoNow,
-        counts: { samples: samples.length, planned, ok, error: failed, ...c },
+        counts: { samples: own.length, planned: own.length * models.length, ok: tally.ok, error: tally.error, ...counters },
         interrupted
       }
-      return { manifest, summary, records, failed }
+      return { manifest, infos }
     })
 
-  const exportFolder = (interrupted: boolean, running = false) =>
-    snapshot(interrupted, running).pipe(
-      Effect.tap((s) =>
-        Effect.all([
-          RunFolder.writeSamplesStreamed(config.out, (line) => store.scan((row) => line(row.json))),
-          RunFolder.writeSummary(config.out, s.summary),
-          RunFolder.writeManifest(config.out, s.manifest)
-        ], { discard: true })
+  /**
+   * Writes the exported files from everything the store holds, in one pass over it a page at a time:
+   * each row becomes a line of samples.jsonl as stored, and is kept without its prompt (the largest
+   * part) for the aggregates, so that memory grows with the run's results, not its prompts.
+   */
+  const exportFolder = (interrupted: boolean) =>
+    Effect.gen(function* () {
+      yield* writer.flush
+      const inPlan = new Set(own)
+      const records: Array<SampleRecord> = []
+      let ok = 0
+      let planCovered = 0
+      yield* RunFolder.writeSamplesStreamed(config.out, (line) =>
+        store.scan((row) => {
+          records.push(compactRecord(row.json))
+          if (row.status === "ok") ok++
+          if (inPlan.has(row.id)) planCovered++
+          return line(row.json)
+        })
       )
-    )
+      const failed = records.length - ok
+      const complete = !interrupted && planCovered >= own.length * models.length
+      const { manifest, infos } = yield* manifestOf(interrupted, false, { ok, error: failed })
+      const summary = yield* summarize({ task, evaluator: config.evaluator, dataset: datasetPath, models: infos, records, complete })
+      yield* RunFolder.writeSummary(config.out, summary)
+      yield* RunFolder.writeManifest(config.out, manifest)
+      return { manifest, summary, records, failed }
+    })
 
   const evaluateSample = (model: LanguageModelShape, info: ModelInfo, sample: TaskSample, index: number) =>
     Effect.gen(function* () {
@@ -323,7 +383,7 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
       if (Exit.isFailure(outcome)) {
         const failure = outcome.cause._tag === "Fail" ? outcome.cause.error : undefined
         if (failure !== undefined && isModelError(failure) && isFatal(failure)) return yield* Effect.fail(failure)
-        yield* Ref.update(counters, (c) => ({ ...c, computed: c.computed + 1 }))
+        counters.computed++
         return new SampleRecord({
           ...base,
           status: "error",
@@ -340,13 +400,12 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
           latencyMs: null,
           promptTokens: null,
           completionTokens: null
-        })
+        }, VALIDATED_ON_WRITE)
       }
       const generation = outcome.value
       if (cacheKey !== null && Option.isNone(hit)) yield* cache.put(cacheKey, model.spec, generation)
-      yield* Ref.update(counters, (c) =>
-        Option.isSome(hit) ? { ...c, cached: c.cached + 1 } : { ...c, computed: c.computed + 1 }
-      )
+      if (Option.isSome(hit)) counters.cached++
+      else counters.computed++
       const parsed = yield* task.parse(sample, generation)
       const scores = yield* task.score(sample, parsed)
       const scoreDetails = Object.fromEntries(
@@ -370,7 +429,7 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
         promptTokens: generation.promptTokens,
         completionTokens: generation.completionTokens,
         ...(generation.host === undefined ? {} : { host: generation.host })
-      })
+      }, VALIDATED_ON_WRITE)
     }).pipe(
       Effect.catchTag("TaskError", (e) =>
         Effect.succeed(
@@ -379,33 +438,48 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
             prediction: null, reference: task.reference(sample), scores: {}, explanation: null, raw: null, thinking: null,
             finishReason: null, truncated: false, error: e.message, errorType: e._tag, latencyMs: null, cached: false,
             promptTokens: null, completionTokens: null, groups: task.groups(sample), messages: []
-          })
+          }, VALIDATED_ON_WRITE)
         )
       ),
-      Effect.tap((record) => store.put(record)),
+      Effect.tap((record) => writer.add(record)),
       Effect.tap((record) => progress.advance(record.status, record.cached))
     )
 
-  // Written first with no end time, so a run killed before it finishes is known as unfinished.
-  yield* exportFolder(false, true)
+  // run.json is written first with no end time, so a run killed before it finishes is known as
+  // unfinished; the other files are written when the run ends, however it ends.
+  yield* RunFolder.writeManifest(config.out, (yield* manifestOf(false, true, yield* store.tally)).manifest)
 
   // Paces model calls: halves the calls in flight when a server answers 429 or 503, then climbs back.
   const limiter = yield* ConcurrencyLimiter.make(Math.max(1, config.concurrency))
 
+  const workers = Math.max(1, config.concurrency)
   const work = Effect.forEach(
     models,
     ({ model, info }) =>
       Effect.gen(function* () {
         const finished = yield* store.finished(model.spec)
-        const pending = samples.map((s, i) => [s, positions?.get(s.id) ?? i] as const).filter(([s]) => !finished.has(s.id))
-        const resumed = samples.length - pending.length
-        yield* Ref.update(counters, (c) => ({ ...c, resumed: c.resumed + resumed }))
-        yield* progress.start(`${task.name} ${model.spec}`, samples.length, resumed)
-        // Each sample's effect ends in void: Effect.forEach keeps every item's exit until it returns.
-        yield* Effect.forEach(pending, ([s, i]) => Effect.asVoid(evaluateSample(model, info, s, i)), {
-          concurrency: Math.max(1, config.concurrency),
-          discard: true
-        })
+        const pending = own.reduce((n, id) => (finished.has(id) ? n : n + 1), 0)
+        const resumed = own.length - pending
+        counters.resumed += resumed
+        yield* progress.start(`${task.name} ${model.spec}`, own.length, resumed)
+        if (pending > 0) {
+          // The dataset is read in order into a short queue that `workers` fibers take samples from, so
+          // that only the samples in flight are held, whatever the dataset's size.
+          const queue = yield* Queue.bounded<readonly [TaskSample, number] | null>(2 * workers)
+          const produce = plan
+            .each((sample, position) =>
+              owns(sample.id) && !finished.has(sample.id) ? Queue.offer(queue, [sample, position]) : Effect.void
+            )
+            .pipe(Effect.zipRight(Queue.offerAll(queue, Array.from({ length: workers }, () => null))))
+          const consume = Effect.gen(function* () {
+            for (;;) {
+              const item = yield* Queue.take(queue)
+              if (item === null) return
+              yield* evaluateSample(model, info, item[0], item[1])
+            }
+          })
+          yield* Effect.all([produce, ...Array.from({ length: workers }, () => consume)], { concurrency: "unbounded", discard: true })
+        }
         yield* progress.finish
       }),
     { discard: true }

@@ -30,6 +30,17 @@ export interface Dataset<S extends TaskSample> {
   readonly skipped: ReadonlyArray<SkippedRecord>
 }
 
+/**
+ * What a streaming loader reports at the end of a pass over a file: the format it read, how many
+ * samples it handed over, and the records it skipped (with `onBadInput: "skip"`).
+ */
+export interface ScanResult {
+  readonly path: string
+  readonly format: string
+  readonly samples: number
+  readonly skipped: ReadonlyArray<SkippedRecord>
+}
+
 /** How a loader treats a bad record: stop at the first (`fail`) or skip it and report it (`skip`). */
 export type OnBadInput = "fail" | "skip"
 
@@ -86,6 +97,19 @@ export interface Task<S extends TaskSample> {
     path: string,
     options: LoadOptions
   ) => Effect.Effect<Dataset<S>, DatasetError, FileSystem.FileSystem>
+  /**
+   * Reads a dataset file a record at a time, handing each valid sample to `onSample` in file order
+   * (with its 0-based position among the samples and the line it starts on) and waiting for the
+   * effect `onSample` returns before reading on, so that a file of any size is held one record at a
+   * time, never whole. The same checks as `load`, with the same errors naming file, line and field
+   * (repeated ids included). Optional: the runner falls back to `load` when a task has none, and a
+   * task may stream some formats (JSON Lines) and `load` the others.
+   */
+  readonly scan?: <E>(
+    path: string,
+    options: LoadOptions,
+    onSample: (sample: S, position: number, line: number) => Effect.Effect<void, E>
+  ) => Effect.Effect<ScanResult, DatasetError | E, FileSystem.FileSystem>
   /** The chat messages for one sample, alone or with details and per-sample generation options. */
   readonly prompt: (
     sample: S,
