@@ -1,7 +1,7 @@
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer } from "effect"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
@@ -343,4 +343,93 @@ describe("Runner", () => {
     assert.strictEqual(new Set(a.map((s) => s.id)).size, 3)
     assert.notDeepEqual(FewShot.select(pool, 3, 8, "s4").map((s) => s.id), a.map((s) => s.id))
   })
+})
+
+describe("Runner with a streaming task (Task.scan)", () => {
+  const many: ReadonlyArray<Sum> = Array.from({ length: 300 }, (_, i) => ({ id: `s${i}`, a: i, b: 2 * i }))
+  /** SumTask reading `many` a record at a time, counting what it handed over; a bad record where asked. */
+  const streaming = (badAt: number | null = null) => {
+    const seen = { handed: 0, passes: 0 }
+    const task: Task.Task<Sum> = {
+      ...SumTask,
+      load: () => Effect.die("a streaming task is never loaded whole"),
+      scan: (path, options, onSample) =>
+        Effect.gen(function* () {
+          seen.passes++
+          const skipped: Array<Task.SkippedRecord> = []
+          let position = 0
+          for (const [i, s] of many.entries()) {
+            if (i === badAt) {
+              const error = new EvalError.DatasetError({ file: path, line: i + 1, field: "a", message: "Expected number" })
+              if (options.onBadInput === "fail") return yield* error
+              skipped.push({ error })
+              continue
+            }
+            seen.handed++
+            yield* onSample(s, position++, i + 1)
+          }
+          return { path, format: "sums-jsonl", samples: position, skipped }
+        })
+    }
+    return { task, seen }
+  }
+
+  it.live("holds only the samples in flight: the reader never runs more than a short queue ahead of the model", () =>
+    Effect.gen(function* () {
+      const out = outDir()
+      const { task, seen } = streaming()
+      const m = scripted()
+      let ahead = 0
+      const watched = Layer.succeed(LanguageModel.ModelResolver, {
+        resolve: (spec) =>
+          Effect.map(Effect.flatMap(LanguageModel.ModelResolver, (r) => r.resolve(spec)), (model) => ({
+            ...model,
+            generate: (messages, options) =>
+              Effect.suspend(() => {
+                // Samples read in the evaluation pass (after the first, checking pass) and not yet answered.
+                ahead = Math.max(ahead, seen.handed - many.length - m.calls.length)
+                return Effect.zipLeft(model.generate(messages, options), Effect.sleep("1 millis"))
+              })
+          })).pipe(Effect.provide(m.layer))
+      })
+      const result = yield* Runner.run(config(out, { task, concurrency: 3 })).pipe(Effect.provide(env(watched)))
+      assert.strictEqual(result.manifest.counts.ok, 300)
+      assert.strictEqual(result.manifest.dataset.format, "sums-jsonl")
+      assert.strictEqual(seen.passes, 2)
+      // 3 workers and a queue of 6: at most 10 samples between the reader and the answers.
+      assert.isAtMost(ahead, 10)
+      assert.isAtLeast(ahead, 1)
+      const lines = readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      assert.deepStrictEqual(lines.map((l) => l.index), many.map((_, i) => i))
+    }))
+
+  it.live("--limit stops the evaluation pass early; a resumed run with everything finished reads the file once", () =>
+    Effect.gen(function* () {
+      const out = outDir()
+      const { task, seen } = streaming()
+      const m = scripted()
+      const first = yield* Runner.run(config(out, { task, limit: 20 })).pipe(Effect.provide(env(m.layer)))
+      assert.strictEqual(first.manifest.counts.ok, 20)
+      assert.strictEqual(m.calls.length, 20)
+      assert.isAtMost(seen.handed, 300 + 21)
+      const again = yield* Runner.run(config(out, { task, limit: 20 })).pipe(Effect.provide(env(m.layer)))
+      assert.strictEqual(again.manifest.counts.resumed, 20)
+      assert.strictEqual(m.calls.length, 20)
+      assert.strictEqual(seen.passes, 3)
+    }))
+
+  it.live("a bad record stops the run before anything is written; with skip it is reported and left out", () =>
+    Effect.gen(function* () {
+      const out = outDir()
+      const { task } = streaming(7)
+      const m = scripted()
+      const failed = yield* Effect.flip(Runner.run(config(out, { task })).pipe(Effect.provide(env(m.layer))))
+      assert.strictEqual(failed._tag, "DatasetError")
+      assert.strictEqual(m.calls.length, 0)
+      assert.isFalse(existsSync(out))
+      const skipped = yield* Runner.run(config(out, { task, onBadInput: "skip" })).pipe(Effect.provide(env(m.layer)))
+      assert.strictEqual(skipped.manifest.dataset.skipped, 1)
+      assert.strictEqual(skipped.manifest.counts.ok, 299)
+      assert.isFalse(skipped.records.some((r) => r.id === "s7"))
+    }))
 })
