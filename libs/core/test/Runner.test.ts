@@ -382,7 +382,7 @@ describe("Runner with a streaming task (Task.scan)", () => {
       let ahead = 0
       const watched = Layer.succeed(LanguageModel.ModelResolver, {
         resolve: (spec) =>
-          Effect.map(Effect.flatMap(LanguageModel.ModelResolver, (r) => r.resolve(spec)), (model) => ({
+          Effect.map(Effect.flatMap(LanguageModel.ModelResolver, (r) => r.resolve(spec)), (model): LanguageModel.LanguageModelShape => ({
             ...model,
             generate: (messages, options) =>
               Effect.suspend(() => {
