@@ -26,4 +26,17 @@ describe("ResponseCache.key", () => {
       assert.notStrictEqual(ResponseCache.key(other), base)
     }
   })
+
+  it("is the same key as earlier versions gave, so that existing caches stay valid", () => {
+    const pinned = {
+      ...parts,
+      messages: [ChatMessage.system("Be brief."), ChatMessage.user("What is the diagnosis?")],
+      options: { temperature: 0, seed: 1, maxTokens: 512, format: { type: "object", properties: { b: { type: "string" }, a: { type: "number" } } } }
+    }
+    assert.strictEqual(ResponseCache.key(pinned), "29349a9a8631807cc61eb2a2303124c5b1799676031cd71da324030ab48805bd")
+    assert.strictEqual(
+      ResponseCache.key({ ...pinned, digest: null, options: { temperature: 0, maxTokens: 512 } }),
+      "39fecfe9dacb38a99a6a4765acd26275cb320a606cb28b26cc36297170c8e8e1"
+    )
+  })
 })
