@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import { DatasetError } from "./EvalError.js"
 import type { OnBadInput, SkippedRecord } from "./Task.js"
 
@@ -205,3 +205,229 @@ export const parseErrorLine = (text: string, error: unknown): number | null => {
   const position = /position (\d+)/.exec(message)
   return position === null ? null : lineAt(text, Number(position[1]))
 }
+
+/**
+ * How a file is streamed: `chunkSize`, the bytes read from disk at a time (64 KiB when absent). Memory
+ * stays about one chunk plus the longest line, whatever the file's size.
+ *
+ * @since 0.2.0
+ */
+export interface ScanOptions {
+  readonly chunkSize?: number
+}
+
+const DEFAULT_CHUNK_SIZE = 64 * 1024
+/** How much of a file's start is searched for a NUL byte (as {@link readText} does). */
+const BINARY_PROBE = 4096
+
+const fileError = (file: string, message: string) => new DatasetError({ file, line: null, field: null, message })
+
+/**
+ * The streaming core: reads `file` a chunk at a time and hands each chunk's non-blank lines to
+ * `onBatch` as one array (lines split exactly as {@link nonBlankLines} splits {@link readText}'s text),
+ * waiting for its effect before reading on. `onBatch` answers `false` to stop early. Fails with the
+ * same file-level DatasetErrors as {@link readText}; the result is the number of non-blank lines seen.
+ */
+const streamBatches = <E, R>(
+  file: string,
+  options: ScanOptions | undefined,
+  onBatch: (batch: ReadonlyArray<NumberedLine>) => Effect.Effect<boolean, E, R>
+): Effect.Effect<number, DatasetError | E, FileSystem.FileSystem | R> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const asked = options?.chunkSize ?? DEFAULT_CHUNK_SIZE
+      const chunkSize = Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : DEFAULT_CHUNK_SIZE
+      const fs = yield* FileSystem.FileSystem
+      const info = yield* fs.stat(file).pipe(Effect.mapError(() => fileError(file, "file not found")))
+      if (info.type !== "File") return yield* fileError(file, "not a file")
+      const handle = yield* fs.open(file, { flag: "r" }).pipe(
+        Effect.mapError((e) => fileError(file, `cannot read: ${e.message}`))
+      )
+      const read = (into: Uint8Array) =>
+        handle.read(into).pipe(
+          Effect.map(Number),
+          Effect.mapError((e) => fileError(file, `cannot read: ${e.message}`))
+        )
+
+      // The start of the file, read before any line is handed over: empty and binary files are refused whole.
+      const head = new Uint8Array(BINARY_PROBE)
+      let filled = 0
+      let eof = false
+      while (filled < BINARY_PROBE) {
+        const n = yield* read(head.subarray(filled, Math.min(BINARY_PROBE, filled + chunkSize)))
+        if (n === 0) {
+          eof = true
+          break
+        }
+        filled += n
+      }
+      if (filled === 0) return yield* fileError(file, "the file is empty")
+      if (head.subarray(0, filled).includes(0)) return yield* fileError(file, "this is a binary file, not text")
+
+      const decoder = new TextDecoder("utf-8")
+      let started = false // whether any text was decoded yet (a second byte-order mark is removed there)
+      let pending: Array<string> = [] // the line being read, in pieces when it spans chunks
+      let lineNumber = 0
+      let nonBlank = 0
+      const split = (decoded: string, final: boolean): Array<NumberedLine> => {
+        let text = decoded
+        if (!started && text.length > 0) {
+          started = true
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+        }
+        const batch: Array<NumberedLine> = []
+        const push = (t: string) => {
+          lineNumber++
+          if (t.length > 0 && t.trim() !== "") batch.push({ line: lineNumber, text: t })
+        }
+        let start = 0
+        let nl = text.indexOf("\n")
+        while (nl !== -1) {
+          let t = text.slice(start, nl)
+          if (pending.length > 0) {
+            t = pending.join("") + t
+            pending = []
+          }
+          push(t.charCodeAt(t.length - 1) === 13 ? t.slice(0, -1) : t)
+          start = nl + 1
+          nl = text.indexOf("\n", start)
+        }
+        if (start < text.length) pending.push(start === 0 ? text : text.slice(start))
+        if (final) {
+          push(pending.join(""))
+          pending = []
+        }
+        nonBlank += batch.length
+        return batch
+      }
+
+      const buffer = new Uint8Array(chunkSize)
+      let batch = split(decoder.decode(head.subarray(0, filled), { stream: true }), false)
+      let done = false
+      for (;;) {
+        if (batch.length > 0 && !(yield* onBatch(batch))) return nonBlank
+        if (done) break
+        const n = eof ? 0 : yield* read(buffer)
+        if (n === 0) {
+          done = true
+          batch = split(decoder.decode(), true)
+        } else {
+          batch = split(decoder.decode(buffer.subarray(0, n), { stream: true }), false)
+        }
+      }
+      if (nonBlank === 0) return yield* fileError(file, "the file has no records")
+      return nonBlank
+    })
+  )
+
+/**
+ * Streams a text file's non-blank lines to `onLine`, with their 1-based line numbers and their 0-based
+ * index among the non-blank lines, waiting for each effect before going on: the file is read a chunk
+ * at a time and never held whole. Lines are those {@link nonBlankLines} gives for {@link readText}'s
+ * text (LF or CRLF ends, a byte-order mark removed, invalid UTF-8 as U+FFFD), and a missing file, a
+ * folder, an empty, binary or blank file fails with the same DatasetError, before any line is handed
+ * over. The result is the number of non-blank lines.
+ *
+ * @since 0.2.0
+ */
+export const scanLines = <E, R>(
+  file: string,
+  onLine: (line: NumberedLine, index: number) => Effect.Effect<void, E, R>,
+  options?: ScanOptions
+): Effect.Effect<number, DatasetError | E, FileSystem.FileSystem | R> =>
+  Effect.suspend(() => {
+    let index = 0
+    return streamBatches(file, options, (batch) =>
+      Effect.forEach(batch, (l) => onLine(l, index++), { discard: true }).pipe(Effect.as(true))
+    )
+  }).pipe(Effect.withSpan("DatasetReader.scanLines"))
+
+/**
+ * Streams a text file's non-blank lines until `find` gives a value for one (the lines after it are
+ * not read), with the same checks and errors as {@link scanLines}. For a look at the first records,
+ * e.g. to tell formats apart, without reading the rest.
+ *
+ * @since 0.2.0
+ */
+export const findLine = <A>(
+  file: string,
+  find: (line: NumberedLine, index: number) => Option.Option<A>,
+  options?: ScanOptions
+): Effect.Effect<Option.Option<A>, DatasetError, FileSystem.FileSystem> =>
+  Effect.suspend(() => {
+    let index = 0
+    let found: Option.Option<A> = Option.none()
+    return streamBatches(file, options, (batch) => {
+      for (const l of batch) {
+        found = find(l, index++)
+        if (Option.isSome(found)) return Effect.succeed(false)
+      }
+      return Effect.succeed(true)
+    }).pipe(Effect.map(() => found))
+  }).pipe(Effect.withSpan("DatasetReader.findLine"))
+
+/** What {@link scanJsonl} reports: how many records it handed over, and those it set aside. */
+export interface JsonlScan {
+  readonly records: number
+  readonly skipped: ReadonlyArray<SkippedRecord>
+}
+
+/**
+ * Streams a JSON Lines file a record at a time: each non-blank line is parsed ({@link parseJsonLine})
+ * and decoded by `decode` (given the line and its 0-based index among the non-blank lines), and each
+ * good record whose id is new is handed to `onRecord` with its 0-based position among the records and
+ * its line, in file order, waiting for the effect before reading on. The outcome is that of
+ * {@link jsonl} followed by {@link uniqueIds}: with `fail`, the first bad record ends the scan with its
+ * error, or, if there is none, the first repeated id does (`id "x" was already used on line N`; no
+ * record after it is handed over); with `skip`, bad records then repeated ids are reported in
+ * `skipped`, in that order, as `uniqueIds` reports them.
+ *
+ * @since 0.2.0
+ */
+export const scanJsonl = <A extends { readonly id: string }, E, R>(
+  file: string,
+  options: { readonly onBadInput: OnBadInput } & ScanOptions,
+  decode: (json: unknown, line: NumberedLine, index: number) => Either.Either<A, DatasetError>,
+  onRecord: (record: A, position: number, line: number) => Effect.Effect<void, E, R>
+): Effect.Effect<JsonlScan, DatasetError | E, FileSystem.FileSystem | R> =>
+  Effect.suspend(() => {
+    const fail = options.onBadInput === "fail"
+    const seen = new Map<string, number>()
+    const bad: Array<SkippedRecord> = []
+    const repeated: Array<SkippedRecord> = []
+    let firstRepeat: DatasetError | undefined
+    let index = 0
+    let position = 0
+    const hand = (ready: ReadonlyArray<Located<A>>) =>
+      Effect.forEach(ready, (r) => onRecord(r.value, position++, r.line), { discard: true })
+    return streamBatches(file, options, (batch) => {
+      const ready: Array<Located<A>> = []
+      for (const l of batch) {
+        const parsed = parseJsonLine(file, l)
+        const decoded = Either.isRight(parsed) ? decode(parsed.right, l, index) : parsed
+        index++
+        if (Either.isLeft(decoded)) {
+          if (fail) return Effect.zipRight(hand(ready), Effect.fail(decoded.left))
+          bad.push({ error: decoded.left })
+          continue
+        }
+        const id = decoded.right.id
+        const first = seen.get(id)
+        if (first === undefined) {
+          seen.set(id, l.line)
+          if (firstRepeat === undefined) ready.push({ line: l.line, value: decoded.right })
+          continue
+        }
+        const error = new DatasetError({ file, line: l.line, field: "id", message: `id "${id}" was already used on line ${first}` })
+        if (!fail) repeated.push({ error })
+        else if (firstRepeat === undefined) firstRepeat = error
+      }
+      return ready.length === 0 ? Effect.succeed(true) : Effect.as(hand(ready), true)
+    }).pipe(
+      Effect.flatMap(() =>
+        firstRepeat === undefined
+          ? Effect.succeed<JsonlScan>({ records: position, skipped: [...bad, ...repeated] })
+          : Effect.fail(firstRepeat)
+      )
+    )
+  }).pipe(Effect.withSpan("DatasetReader.scanJsonl"))

@@ -35,6 +35,7 @@ export const CaseChallengeTask: Task.Task<CaseSample> = {
   defaultDataset,
   defaultShotsFile,
   load: (path, options) => CaseDataset.load(path, options),
+  scan: (path, options, onSample) => CaseDataset.scan(path, options, onSample),
   prompt: (sample, context) => Effect.succeed(CasePrompt.messages(sample, context.shots)),
   parse: (sample, generation) =>
     Effect.sync(() => AnswerExtractor.extract(generation.text, sample.options, { truncated: generation.truncated })),

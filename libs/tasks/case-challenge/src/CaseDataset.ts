@@ -1,6 +1,7 @@
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import { Effect, Either } from "effect"
+import type { FileSystem } from "@effect/platform"
+import { Effect, Either, Option } from "effect"
 import { basename, extname } from "node:path"
 import * as CaseSample from "./CaseSample.js"
 import { ChallengeRow, OPTION_COLUMNS, REQUIRED_COLUMNS, rowToSample, withoutBlanks } from "./internal/challengeFormat.js"
@@ -42,32 +43,44 @@ const UNSUPPORTED: Record<string, string> = {
 const decodeSample = (file: string, line: number | null, input: typeof CaseSample.CaseSample.Encoded) =>
   CaseSample.make(input).pipe(Either.mapLeft((e) => DatasetReader.fromParseError(file, line, e)))
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+
+const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
+
+/** Whether the first record that is an object has MedQA's fields rather than the own format's. */
+const isMedQa = (first: Record<string, unknown>): boolean => "answer_idx" in first && !("case" in first)
+
+/** Decodes a parsed line of the own format. */
+const decodeOwnLine = (file: string) => {
+  const decode = DatasetReader.decodeAt(OwnRecord)
+  return (json: unknown, l: DatasetReader.NumberedLine): Either.Either<CaseSample.CaseSample, EvalError.DatasetError> =>
+    decode(file, l.line, json)
+}
+
+/** Decodes a parsed line of MedQA; a record without an id gets `<stem>-<index among non-blank lines>`. */
+const decodeMedQaLine = (file: string) => {
+  const decode = DatasetReader.decodeAt(MedQaRecord)
+  const prefix = stem(file)
+  return (json: unknown, l: DatasetReader.NumberedLine, index: number): Either.Either<CaseSample.CaseSample, EvalError.DatasetError> =>
+    decode(file, l.line, json).pipe(Either.flatMap((r) => decodeSample(file, l.line, medqaToSample(r, `${prefix}-${index}`))))
+}
+
 /** The project's own JSONL or MedQA JSONL, told apart by the fields of the first record that parses. */
 const readJsonl = (file: string, text: string): { readonly format: Format; readonly results: ReadonlyArray<Result> } => {
   const lines = DatasetReader.nonBlankLines(text)
   const firstChar = text.trimStart()[0]
   if (firstChar === "[") {
-    return {
-      format: "case-challenge-jsonl",
-      results: [Either.left(error(file, 1, null, "this is a JSON array, not JSON Lines: write one JSON object per line"))]
-    }
+    return { format: "case-challenge-jsonl", results: [Either.left(error(file, 1, null, ARRAY_NOT_JSONL))] }
   }
   const first = lines
     .map((l) => DatasetReader.parseJsonLine(file, l))
-    .find((r) => Either.isRight(r) && typeof r.right === "object" && r.right !== null && !Array.isArray(r.right))
+    .find((r) => Either.isRight(r) && isPlainObject(r.right))
   const sample = first !== undefined && Either.isRight(first) ? (first.right as Record<string, unknown>) : {}
-  const medqa = "answer_idx" in sample && !("case" in sample)
-  const decodeOwn = DatasetReader.decodeAt(OwnRecord)
-  const decodeMedQa = DatasetReader.decodeAt(MedQaRecord)
+  const medqa = isMedQa(sample)
+  const decode = medqa ? decodeMedQaLine(file) : decodeOwnLine(file)
   const results = lines.map((l, index): Result =>
     DatasetReader.parseJsonLine(file, l).pipe(
-      Either.flatMap((json) =>
-        medqa
-          ? decodeMedQa(file, l.line, json).pipe(
-              Either.flatMap((r) => decodeSample(file, l.line, medqaToSample(r, `${stem(file)}-${index}`)))
-            )
-          : decodeOwn(file, l.line, json)
-      ),
+      Either.flatMap((json) => decode(json, l, index)),
       Either.map((value) => ({ line: l.line, value }))
     )
   )
@@ -105,8 +118,6 @@ const readCsv = (file: string, text: string): Either.Either<ReadonlyArray<Result
     )
   })
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 
 /**
  * The same table as pandas column-oriented JSON: `{"question": {"0": "…", "1": "…"}, "opa": {…}, …}`.
@@ -162,22 +173,18 @@ const readColumnJson = (file: string, text: string): Either.Either<ReadonlyArray
 }
 
 
-/**
- * Reads a file of clinical case challenges, choosing the format from the file's extension (`.jsonl` /
- * `.ndjson`, `.csv`, `.json`) and its content (own vs MedQA fields). Every problem is a DatasetError
- * naming the file, the line and the field; with `onBadInput: "skip"` bad records (including repeated
- * ids) are set aside and reported in `skipped`, with `fail` the first one ends the load. An empty file,
- * a binary file, an unknown extension or a file without any record is an error either way.
- *
- * @since 0.1.0
- */
-export const load = Effect.fn("CaseDataset.load")(function* (file: string, options: Task.LoadOptions) {
+const KNOWN_EXTENSIONS = [".jsonl", ".ndjson", ".csv", ".json"]
+
+/** The extension of a file, or the DatasetError for one that cannot be read. */
+const extensionOf = (file: string): Either.Either<string, EvalError.DatasetError> => {
   const ext = extname(file).toLowerCase()
-  const known = [".jsonl", ".ndjson", ".csv", ".json"]
-  if (!known.includes(ext)) {
-    const why = UNSUPPORTED[ext] ?? `unknown file type "${ext || "(no extension)"}": use .jsonl, .csv or .json`
-    return yield* error(file, null, null, why)
-  }
+  if (KNOWN_EXTENSIONS.includes(ext)) return Either.right(ext)
+  return Either.left(error(file, null, null, UNSUPPORTED[ext] ?? `unknown file type "${ext || "(no extension)"}": use .jsonl, .csv or .json`))
+}
+
+/** A whole file's records with their lines, and what was set aside. */
+const loadLocated = Effect.fn("CaseDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
+  const ext = yield* extensionOf(file)
   const text = yield* DatasetReader.readText(file)
   let format: Format
   let results: ReadonlyArray<Result>
@@ -195,11 +202,79 @@ export const load = Effect.fn("CaseDataset.load")(function* (file: string, optio
   if (results.length === 0) return yield* error(file, null, null, "the file has no records")
   const collected = yield* DatasetReader.collect(results, options.onBadInput)
   const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
+  return { format, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+})
+
+/**
+ * Reads a file of clinical case challenges, choosing the format from the file's extension (`.jsonl` /
+ * `.ndjson`, `.csv`, `.json`) and its content (own vs MedQA fields). Every problem is a DatasetError
+ * naming the file, the line and the field; with `onBadInput: "skip"` bad records (including repeated
+ * ids) are set aside and reported in `skipped`, with `fail` the first one ends the load. An empty file,
+ * a binary file, an unknown extension or a file without any record is an error either way.
+ *
+ * @since 0.1.0
+ */
+export const load = Effect.fn("CaseDataset.load")(function* (file: string, options: Task.LoadOptions) {
+  const read = yield* loadLocated(file, options)
   const dataset: Task.Dataset<CaseSample.CaseSample> = {
     path: file,
-    format,
-    samples: unique.records.map((r) => r.value),
-    skipped: [...collected.skipped, ...unique.skipped]
+    format: read.format,
+    samples: read.records.map((r) => r.value),
+    skipped: read.skipped
   }
   return dataset
 })
+
+/** What the first lines of a JSON Lines file say: a JSON array, or the first record that is an object. */
+type JsonlStart = { readonly _tag: "Array" } | { readonly _tag: "Object"; readonly value: Record<string, unknown> }
+
+/**
+ * Streams a file of clinical case challenges a case at a time to `onSample` (with its 0-based position
+ * and its line), waiting for each effect before reading on: the same samples, format, skipped records
+ * and errors as {@link load}, without holding the file. JSON Lines (own or MedQA format, told apart by
+ * the first record that is an object, found in a first look at the file's start) stream line by line;
+ * CSV and column-oriented JSON are read whole, then handed over one by one. `chunkSize` sets the bytes
+ * read at a time (see `DatasetReader.ScanOptions`).
+ *
+ * @since 0.2.0
+ */
+export const scan = <E>(
+  file: string,
+  options: Task.LoadOptions & DatasetReader.ScanOptions,
+  onSample: (sample: CaseSample.CaseSample, position: number, line: number) => Effect.Effect<void, E>
+): Effect.Effect<Task.ScanResult, EvalError.DatasetError | E, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const ext = yield* extensionOf(file)
+    if (ext === ".csv" || ext === ".json") {
+      const read = yield* loadLocated(file, options)
+      yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
+      const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
+      return result
+    }
+    const start = yield* DatasetReader.findLine(
+      file,
+      (l, index): Option.Option<JsonlStart> => {
+        if (index === 0 && l.text.trimStart()[0] === "[") return Option.some({ _tag: "Array" })
+        const json = DatasetReader.parseJsonLine(file, l)
+        return Either.isRight(json) && isPlainObject(json.right) ? Option.some({ _tag: "Object", value: json.right }) : Option.none()
+      },
+      options
+    )
+    if (Option.isSome(start) && start.value._tag === "Array") {
+      const notJsonl = error(file, 1, null, ARRAY_NOT_JSONL)
+      if (options.onBadInput === "fail") return yield* notJsonl
+      const result: Task.ScanResult = { path: file, format: "case-challenge-jsonl", samples: 0, skipped: [{ error: notJsonl }] }
+      return result
+    }
+    const first = Option.isSome(start) && start.value._tag === "Object" ? start.value.value : {}
+    const medqa = isMedQa(first)
+    const decode = medqa ? decodeMedQaLine(file) : decodeOwnLine(file)
+    const read = yield* DatasetReader.scanJsonl(file, options, decode, onSample)
+    const result: Task.ScanResult = {
+      path: file,
+      format: medqa ? "medqa-jsonl" : "case-challenge-jsonl",
+      samples: read.records,
+      skipped: read.skipped
+    }
+    return result
+  }).pipe(Effect.withSpan("CaseDataset.scan"))
