@@ -293,7 +293,8 @@ export const make = (members: ReadonlyArray<Member>, options: PoolOptions): Effe
           const [h, outcome] = exit.value
           if (Exit.isSuccess(outcome)) {
             yield* recovered(h)
-            return new Generation.Generation({ ...outcome.value, host: h.host })
+            // A Generation already, and a host: nothing to validate again.
+            return new Generation.Generation({ ...outcome.value, host: h.host }, true)
           }
           const failure = outcome.cause._tag === "Fail" ? outcome.cause.error : null
           if (failure === null) return yield* Effect.failCause(outcome.cause)
@@ -306,10 +307,7 @@ export const make = (members: ReadonlyArray<Member>, options: PoolOptions): Effe
 
     const schedule = Resilience.retrySchedule(options.resilience)
     const generate = (messages: ReadonlyArray<ChatMessage.ChatMessage>, generationOptions: GenerationOptions.GenerationOptions) =>
-      attempt(messages, generationOptions).pipe(
-        Effect.retry({ schedule, while: ModelError.isRetryable }),
-        Effect.withSpan("HostPool.generate", { attributes: { spec: first.spec } })
-      )
+      Effect.retry(attempt(messages, generationOptions), { schedule, while: ModelError.isRetryable })
 
     const status = Effect.sync(() =>
       hosts.map(

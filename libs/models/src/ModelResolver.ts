@@ -141,7 +141,8 @@ const served = (
       ...resilient,
       generate: (messages, options) => {
         const call = resilient.generate(messages, options).pipe(
-          Effect.map((g) => (g.host === undefined ? new Generation.Generation({ ...g, host }) : g))
+          // A Generation already, and a host: nothing to validate again.
+          Effect.map((g) => (g.host === undefined ? new Generation.Generation({ ...g, host }, true) : g))
         )
         return permits === null ? call : permits.withPermits(1)(call)
       }

@@ -1,6 +1,6 @@
 import { type Embedder, ModelError } from "@clinical-evals/core"
 import { Chunk, Duration, Effect } from "effect"
-import { clientFor } from "./internal/ollamaClient.js"
+import { formatHost, request } from "./internal/ollamaClient.js"
 import { type CallContext, toModelError } from "./internal/ollamaErrors.js"
 import * as ModelSpec from "./ModelSpec.js"
 import * as OllamaHost from "./OllamaHost.js"
@@ -57,11 +57,11 @@ export const make = (options: OllamaEmbedderOptions): OllamaEmbedderShape => {
   })
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE)
 
+  const clientHost = formatHost(host)
+  const fetchImpl = options.fetch ?? fetch
+
   const embedBatch = (batch: ReadonlyArray<string>) =>
-    Effect.tryPromise({
-      try: (signal) => clientFor(host, signal, options.fetch).embed({ model: tag, input: [...batch] }),
-      catch: mapError
-    }).pipe(
+    request(clientHost, fetchImpl, mapError, (client) => client.embed({ model: tag, input: [...batch] })).pipe(
       Effect.flatMap((response) => {
         const vectors = (response as { embeddings?: unknown }).embeddings
         return Array.isArray(vectors) && vectors.length === batch.length && vectors.every(Array.isArray)

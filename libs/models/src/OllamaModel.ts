@@ -1,8 +1,8 @@
 import { type ChatMessage, Generation, type GenerationOptions, type LanguageModel, type ModelError } from "@clinical-evals/core"
-import { Duration, Effect, Either, Option, Ref } from "effect"
-import type { ChatRequest, ChatResponse, ModelDetails } from "ollama"
+import { Duration, Effect, Either } from "effect"
+import type { ChatRequest, ChatResponse, ModelDetails, Ollama } from "ollama"
 import { normalizeModelName } from "./internal/names.js"
-import { clientFor, streamChat } from "./internal/ollamaClient.js"
+import { formatHost, request, streamChat } from "./internal/ollamaClient.js"
 import { type CallContext, toModelError } from "./internal/ollamaErrors.js"
 import { splitThinking } from "./internal/thinking.js"
 
@@ -49,57 +49,69 @@ export const chatRequest = (
 const ms = (ns: unknown): number | undefined => (typeof ns === "number" && Number.isFinite(ns) ? ns / 1e6 : undefined)
 const count = (n: unknown): number | null => (typeof n === "number" && Number.isInteger(n) ? n : null)
 
-/** Turns an accumulated answer into a Generation: thinking apart, `length` flagged, ns → ms. */
+/**
+ * Turns an accumulated answer into a Generation: thinking apart, `length` flagged, ns → ms. Every field
+ * is built here with its schema's type (what the server sent is checked on the way), so the Generation
+ * is made without validating it again.
+ */
 export const toGeneration = (
   answer: { readonly content: string; readonly thinking: string; readonly final: ChatResponse },
   latencyMs: number,
   digest: string | null
 ): Generation.Generation => {
   const inline = splitThinking(answer.content)
-  const thinking = [answer.thinking.trim(), inline.thinking].filter((t) => t !== "").join("\n")
-  const finishReason = answer.final.done_reason || "stop"
-  const durations = Object.fromEntries(
-    (
-      [
-        ["totalMs", ms(answer.final.total_duration)],
-        ["loadMs", ms(answer.final.load_duration)],
-        ["promptEvalMs", ms(answer.final.prompt_eval_duration)],
-        ["evalMs", ms(answer.final.eval_duration)]
-      ] as const
-    ).filter(([, v]) => v !== undefined)
-  ) as { totalMs?: number; loadMs?: number; promptEvalMs?: number; evalMs?: number }
-  return new Generation.Generation({
-    text: inline.text,
-    thinking: thinking === "" ? null : thinking,
-    finishReason,
-    truncated: finishReason === "length",
-    promptTokens: count(answer.final.prompt_eval_count),
-    completionTokens: count(answer.final.eval_count),
-    latencyMs,
-    modelDigest: digest,
-    ...(Object.keys(durations).length > 0 ? { durations } : {})
-  })
+  const separate = answer.thinking.trim()
+  const thinking = separate === "" ? inline.thinking : inline.thinking === "" ? separate : `${separate}\n${inline.thinking}`
+  const final = answer.final
+  const reason: unknown = final.done_reason
+  const finishReason = typeof reason === "string" && reason !== "" ? reason : "stop"
+  const durations: { totalMs?: number; loadMs?: number; promptEvalMs?: number; evalMs?: number } = {}
+  const totalMs = ms(final.total_duration)
+  if (totalMs !== undefined) durations.totalMs = totalMs
+  const loadMs = ms(final.load_duration)
+  if (loadMs !== undefined) durations.loadMs = loadMs
+  const promptEvalMs = ms(final.prompt_eval_duration)
+  if (promptEvalMs !== undefined) durations.promptEvalMs = promptEvalMs
+  const evalMs = ms(final.eval_duration)
+  if (evalMs !== undefined) durations.evalMs = evalMs
+  return new Generation.Generation(
+    {
+      text: inline.text,
+      thinking: thinking === "" ? null : thinking,
+      finishReason,
+      truncated: finishReason === "length",
+      promptTokens: count(final.prompt_eval_count),
+      completionTokens: count(final.eval_count),
+      latencyMs,
+      modelDigest: typeof digest === "string" ? digest : null,
+      ...(Object.keys(durations).length > 0 ? { durations } : {})
+    },
+    true
+  )
 }
 
 const SHOW_DIGEST = /sha256[-:]([0-9a-f]{64})/
 
 /**
  * A model served by Ollama, through the official client: chat API, streamed and accumulated. Each call
- * uses its own client whose requests carry the call's AbortSignal, so interrupting the call (a timeout)
- * closes its connection. The digest is looked up once (/api/tags, else /api/show) and kept.
- * No timeout or retry here: wrap it with `Resilience.withResilience`.
+ * uses its own light client whose requests carry the call's AbortSignal, so interrupting the call (a
+ * timeout) closes its connection. The digest is looked up once (/api/tags, else /api/show) and kept.
+ * No timeout or retry here: wrap it with `Resilience.withResilience`. Only `info`'s lookup has a span:
+ * `generate` runs once per sample and stays lean.
  *
  * @since 0.1.0
  */
 export const make = (options: OllamaModelOptions): Effect.Effect<OllamaModelShape> =>
-  Effect.gen(function* () {
+  Effect.sync(() => {
     const { host, tag } = options
     const spec = options.spec ?? `ollama:${tag}`
     const ctx: CallContext = { spec, tag, host }
     const mapError = toModelError(ctx)
-    const call = <A>(f: (client: ReturnType<typeof clientFor>) => Promise<A>) =>
-      Effect.tryPromise({ try: (signal) => f(clientFor(host, signal, options.fetch)), catch: mapError })
-    const known = yield* Ref.make(Option.none<LanguageModel.ModelInfo>())
+    const clientHost = formatHost(host)
+    const fetchImpl = options.fetch ?? fetch
+    const call = <A>(f: (client: Ollama) => Promise<A>) => request(clientHost, fetchImpl, mapError, f)
+    // The model's info once looked up; the lookup is repeated until it succeeds.
+    let known: LanguageModel.ModelInfo | null = null
 
     const infoOf = (digest: string | null, details: ModelDetails | Record<string, unknown>): LanguageModel.ModelInfo => ({
       spec,
@@ -124,26 +136,22 @@ export const make = (options: OllamaModelOptions): Effect.Effect<OllamaModelShap
       const digest = typeof raw === "string" && raw !== "" ? raw.replace(/^sha256:/, "") : (SHOW_DIGEST.exec(shown.modelfile ?? "")?.[1] ?? null)
       return infoOf(digest, shown.details ?? {})
     })
-
-    const info = Ref.get(known).pipe(
-      Effect.flatMap(
-        Option.match({
-          onSome: Effect.succeed,
-          onNone: () => lookup.pipe(Effect.tap((i) => Ref.set(known, Option.some(i))))
-        })
-      ),
+    const lookupOnce = lookup.pipe(
+      Effect.tap((i) => Effect.sync(() => void (known = i))),
       Effect.withSpan("OllamaModel.info", { attributes: { spec, host } })
     )
 
-    const generate = Effect.fn("OllamaModel.generate")(function* (
-      messages: ReadonlyArray<ChatMessage.ChatMessage>,
-      generationOptions: GenerationOptions.GenerationOptions
-    ) {
-      const { digest } = yield* info
-      const request = chatRequest(tag, messages, generationOptions)
-      const [elapsed, answer] = yield* Effect.timed(call((c) => streamChat(c, request)))
-      return toGeneration(answer, Duration.toMillis(elapsed), digest)
-    })
+    const info: Effect.Effect<LanguageModel.ModelInfo, ModelError.ModelError> = Effect.suspend(() =>
+      known === null ? lookupOnce : Effect.succeed(known)
+    )
+
+    const generate = (messages: ReadonlyArray<ChatMessage.ChatMessage>, generationOptions: GenerationOptions.GenerationOptions) =>
+      Effect.flatMap(info, ({ digest }) => {
+        const body = chatRequest(tag, messages, generationOptions)
+        return Effect.map(Effect.timed(call((c) => streamChat(c, body))), ([elapsed, answer]) =>
+          toGeneration(answer, Duration.toMillis(elapsed), digest)
+        )
+      })
 
     return { spec, provider: "ollama", model: tag, cacheable: true, host, tag, info, generate }
   })

@@ -108,24 +108,27 @@ export const withResilience = <M extends LanguageModel.LanguageModelShape>(model
   // When a call of this model last succeeded (ms since the epoch, from the Clock); null: never.
   let lastSuccess: number | null = null
   const signal = (e: ModelError.ModelError) => (isOverload(e) ? ConcurrencyLimiter.signalOverload(e.status ?? 503) : Effect.void)
-  const attemptTimeout = Effect.gen(function* () {
-    const now = yield* Clock.currentTimeMillis
-    const cold = lastSuccess === null || now - lastSuccess > idleMs
-    if (!cold) return options.timeoutSeconds
-    const first = options.firstCallTimeoutSeconds ?? (yield* FiberRef.get(FirstCallTimeout))
-    return first === null ? options.timeoutSeconds : Math.max(first, options.timeoutSeconds)
+  const warmTimeout = withTimeout(options.timeoutSeconds, host)
+  // The timeout of the next attempt: the ordinary one, or the first-call one while the model may be loading.
+  const attemptTimeout = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    if (lastSuccess !== null && now - lastSuccess <= idleMs) return Effect.succeed(warmTimeout)
+    const configured = options.firstCallTimeoutSeconds
+    return Effect.map(configured === undefined ? FiberRef.get(FirstCallTimeout) : Effect.succeed(configured), (first) =>
+      first === null ? warmTimeout : withTimeout(Math.max(first, options.timeoutSeconds), host)
+    )
   })
   const markSuccess = Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => void (lastSuccess = now)))
+  // No retries: no schedule to run (it would stop at once); each failure is still reported.
   const retried = <A>(attempt: Effect.Effect<A, ModelError.ModelError>) =>
-    attempt.pipe(Effect.tapError(signal), Effect.retry({ schedule, while: ModelError.isRetryable }))
+    options.retries <= 0
+      ? Effect.tapError(attempt, signal)
+      : attempt.pipe(Effect.tapError(signal), Effect.retry({ schedule, while: ModelError.isRetryable }))
   return {
     ...model,
     info: retried(model.info.pipe(withTimeout(options.timeoutSeconds, host))),
     generate: (messages, generationOptions) =>
       retried(
-        Effect.flatMap(attemptTimeout, (seconds) =>
-          model.generate(messages, generationOptions).pipe(withTimeout(seconds, host), Effect.tap(() => markSuccess))
-        )
+        Effect.flatMap(attemptTimeout, (timeout) => Effect.zipLeft(timeout(model.generate(messages, generationOptions)), markSuccess))
       )
   }
 }

@@ -1,7 +1,8 @@
-import { ChatMessage, type GenerationOptions, type ModelError } from "@clinical-evals/core"
+import { ChatMessage, Generation, type GenerationOptions, type ModelError } from "@clinical-evals/core"
 import { FakeOllama } from "@clinical-evals/fake-ollama"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber, Schedule, Schema } from "effect"
+import type { ChatResponse } from "ollama"
 import { OllamaModel } from "../src/index.js"
 
 const DIGEST = "c".repeat(64)
@@ -17,6 +18,15 @@ const ask = (content: string) => [ChatMessage.system("You are a clinician."), Ch
 
 const serve = (extra: Partial<FakeOllama.Config> = {}) => FakeOllama.make({ models, rules, ...extra })
 const modelAt = (server: FakeOllama.FakeOllamaServer, tag = "llama3:8b") => OllamaModel.make({ tag, host: server.url })
+
+const waitFor = (condition: () => boolean) =>
+  Effect.suspend(() => (condition() ? Effect.void : Effect.fail("not yet"))).pipe(
+    Effect.retry({ times: 3000, schedule: Schedule.spaced("10 millis") }),
+    Effect.orDie
+  )
+
+const finalOf = (extra: Record<string, unknown>) =>
+  ({ model: "m", created_at: "2026-01-01T00:00:00Z", message: { role: "assistant", content: "" }, done: true, ...extra }) as unknown as ChatResponse
 
 /** Runs one call against a server scripted with `sequence` on /api/chat, and returns the error. */
 const failureOf = (sequence: FakeOllama.FaultScript["sequence"]) =>
@@ -168,6 +178,16 @@ describe("OllamaModel", () => {
       assert.include(error.message, host)
     }))
 
+  it.live("a host the client cannot parse fails each call with a ModelError, not a defect", () =>
+    Effect.gen(function* () {
+      const model = yield* OllamaModel.make({ tag: "llama3:8b", host: "http://[not-a-host" })
+      const info = yield* Effect.flip(model.info)
+      assert.strictEqual(info._tag, "ModelUnavailableError")
+      assert.include(info.message, "http://[not-a-host")
+      const gen = yield* Effect.flip(model.generate(ask("hi"), options))
+      assert.strictEqual(gen._tag, "ModelUnavailableError")
+    }))
+
   it.scopedLive("finds the digest through /api/show when /api/tags fails, and remembers it", () =>
     Effect.gen(function* () {
       const server = yield* serve({ faults: [{ paths: ["/api/tags"], sequence: ["http500"] }] })
@@ -188,4 +208,93 @@ describe("OllamaModel", () => {
       assert.strictEqual((yield* model.info).digest, DIGEST)
       assert.strictEqual(server.stats().byPath["/api/show"], undefined)
     }))
+
+  describe("interrupting a call (a timeout) aborts its request, and only its request", () => {
+    it.scopedLive("while it waits for the answer's headers: the server sees the socket close; the next call works", () =>
+      Effect.gen(function* () {
+        const server = yield* serve({ faults: [{ paths: ["/api/chat"], sequence: ["stall"] }] })
+        const model = yield* modelAt(server)
+        yield* model.info
+        const stalled = yield* Effect.fork(model.generate(ask("capital of France"), options))
+        yield* waitFor(() => server.stats().inFlight === 1)
+        yield* Fiber.interrupt(stalled)
+        yield* waitFor(() => server.stats().clientAborts === 1)
+        assert.strictEqual(server.stats().inFlight, 0)
+        const g = yield* model.generate(ask("capital of France"), options)
+        assert.strictEqual(g.text, "Paris is the capital of France.")
+        assert.strictEqual(server.stats().byPath["/api/chat"], 2)
+        assert.strictEqual(server.stats().clientAborts, 1)
+      }))
+
+    it.scopedLive("while the answer streams in: the connection is closed before the answer ends", () =>
+      Effect.gen(function* () {
+        const server = yield* serve({ rules: [{ reply: "one two three four five six seven eight nine ten" }], chunkDelayMs: 100 })
+        const model = yield* modelAt(server)
+        yield* model.info
+        const slow = yield* Effect.fork(model.generate(ask("anything"), options))
+        yield* waitFor(() => server.stats().inFlight === 1)
+        yield* Effect.sleep("250 millis")
+        yield* Fiber.interrupt(slow)
+        yield* waitFor(() => server.stats().clientAborts === 1)
+        assert.strictEqual(server.stats().inFlight, 0)
+      }))
+
+    it.scopedLive("two calls at once, one interrupted: the other, still streaming, completes with its own answer", () =>
+      Effect.gen(function* () {
+        const server = yield* serve({ faults: [{ paths: ["/api/chat"], match: "stall here", sequence: ["stall"] }], chunkDelayMs: 60 })
+        const model = yield* modelAt(server)
+        yield* model.info
+        const stalled = yield* Effect.fork(model.generate(ask("stall here"), options))
+        const other = yield* Effect.fork(model.generate(ask("capital of France"), options))
+        yield* waitFor(() => server.stats().inFlight === 2)
+        yield* Fiber.interrupt(stalled)
+        yield* waitFor(() => server.stats().clientAborts === 1)
+        assert.strictEqual(server.stats().inFlight, 1)
+        const g = yield* Fiber.join(other)
+        assert.strictEqual(g.text, "Paris is the capital of France.")
+        assert.strictEqual(server.stats().clientAborts, 1)
+        assert.strictEqual(server.stats().inFlight, 0)
+      }))
+  })
+
+  describe("toGeneration", () => {
+    const decodeAgain = (g: Generation.Generation) => Schema.decodeUnknownSync(Generation.Generation)(Schema.encodeSync(Generation.Generation)(g))
+
+    it("builds a Generation its schema accepts, with every field as a validated one would have", () => {
+      const full = OllamaModel.toGeneration(
+        {
+          content: "<think>Target-shaped rash.</think>\nAnswer: C",
+          thinking: " Erythema migrans. ",
+          final: finalOf({ done_reason: "length", prompt_eval_count: 12, eval_count: 7, total_duration: 9e6, eval_duration: 6e6 })
+        },
+        12.5,
+        "d".repeat(64)
+      )
+      assert.deepStrictEqual(decodeAgain(full), full)
+      assert.strictEqual(full.text, "Answer: C")
+      assert.strictEqual(full.thinking, "Erythema migrans.\nTarget-shaped rash.")
+      assert.isTrue(full.truncated)
+      assert.deepStrictEqual(full.durations, { totalMs: 9, evalMs: 6 })
+      assert.strictEqual(full.promptTokens, 12)
+      const bare = OllamaModel.toGeneration({ content: "Answer: A", thinking: "", final: finalOf({}) }, 3, null)
+      assert.deepStrictEqual(decodeAgain(bare), bare)
+      assert.isFalse("durations" in bare)
+      assert.isNull(bare.thinking)
+      assert.isNull(bare.promptTokens)
+      assert.strictEqual(bare.finishReason, "stop")
+    })
+
+    it("reads what the server sent defensively: a done_reason or counts of the wrong type never reach the Generation", () => {
+      const odd = OllamaModel.toGeneration(
+        { content: "Answer: B", thinking: "", final: finalOf({ done_reason: 5, prompt_eval_count: "12", eval_count: 1.5, load_duration: "1" }) },
+        1,
+        null
+      )
+      assert.deepStrictEqual(decodeAgain(odd), odd)
+      assert.strictEqual(odd.finishReason, "stop")
+      assert.isNull(odd.promptTokens)
+      assert.isNull(odd.completionTokens)
+      assert.isFalse("durations" in odd)
+    })
+  })
 })
