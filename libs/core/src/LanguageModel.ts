@@ -97,9 +97,8 @@ export const fromReply = (
               completionTokens: null,
               latencyMs: Duration.toMillis(elapsed),
               modelDigest: null
-            })
-        ),
-        Effect.withSpan("LanguageModel.generate", { attributes: { spec } })
+            }, true)
+        )
       )
   }
 }

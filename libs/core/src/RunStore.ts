@@ -60,19 +60,49 @@ export interface StoredRow {
   readonly status: string
   /** The record, encoded as JSON: one line of samples.jsonl. */
   readonly json: string
+  /**
+   * The record without its prompt messages, encoded as JSON (it may still hold them in folders written
+   * before 0.2): what aggregates read, without parsing the prompts.
+   */
+  readonly compactJson: string
 }
 
 /** Rows per page when scanning. */
 const PAGE = 1000
 
-/** Rows per INSERT statement in `putMany`: 5 values each, well under SQLite's limit on parameters. */
+/** Rows per INSERT statement in `putMany`: 7 values each, well under SQLite's limit on parameters. */
 const INSERT_ROWS = 500
 
 export class RunStore extends Context.Tag("@clinical-evals/core/RunStore")<RunStore, RunStoreShape>() {}
 
 const RecordJson = Schema.parseJson(SampleRecord)
-const encodeRecord = Schema.encodeSync(RecordJson)
+const encodeRecord = Schema.encodeSync(SampleRecord)
 const SettingsJson = Schema.parseJson(RunSettings)
+
+/**
+ * A record as stored: its fields but the prompt messages as JSON in `record`, the messages apart, and
+ * where they go back in (`messages_at`, before `details`, the schema's order), so that aggregates read
+ * results without parsing every prompt. Encoding checks every field.
+ */
+const toRow = (sampleRecord: SampleRecord) => {
+  const { messages, details, ...head } = encodeRecord(sampleRecord)
+  const headJson = JSON.stringify(head)
+  return {
+    model: sampleRecord.model,
+    sample_id: sampleRecord.id,
+    idx: sampleRecord.index,
+    status: sampleRecord.status,
+    record: details === undefined ? headJson : `${headJson.slice(0, -1)},"details":${JSON.stringify(details)}}`,
+    messages: JSON.stringify(messages),
+    messages_at: headJson.length - 1
+  }
+}
+
+/** The samples.jsonl line of a stored row: the record with its messages put back where they were. */
+const line = (row: { readonly record: string; readonly messages: string | null; readonly messages_at: number | null }): string =>
+  row.messages === null || row.messages_at === null
+    ? row.record
+    : `${row.record.slice(0, row.messages_at)},"messages":${row.messages}${row.record.slice(row.messages_at)}`
 
 const describeDifference = (before: RunSettings, now: RunSettings): string =>
   (Object.keys(now) as Array<keyof RunSettings>)
@@ -105,8 +135,16 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
     idx INTEGER NOT NULL,
     status TEXT NOT NULL,
     record TEXT NOT NULL,
+    messages TEXT,
+    messages_at INTEGER,
     PRIMARY KEY (model, sample_id)
   )`.pipe(Effect.mapError(fail))
+  // Folders written before 0.2 keep the messages inside \`record\`: the column is added, empty for their rows.
+  const columns = yield* sql<{ name: string }>`PRAGMA table_info(results)`.pipe(Effect.mapError(fail))
+  if (!columns.some((c) => c.name === "messages")) {
+    yield* sql`ALTER TABLE results ADD COLUMN messages TEXT`.pipe(Effect.mapError(fail))
+    yield* sql`ALTER TABLE results ADD COLUMN messages_at INTEGER`.pipe(Effect.mapError(fail))
+  }
   yield* sql`CREATE INDEX IF NOT EXISTS results_order ON results (model, idx, sample_id)`.pipe(Effect.mapError(fail))
 
   const getMeta = (key: string) =>
@@ -153,24 +191,21 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
         Effect.map((rows) => new Set(rows.map((r) => r.sample_id)))
       ),
     put: (record) =>
-      sql`INSERT OR REPLACE INTO results (model, sample_id, idx, status, record)
-          VALUES (${record.model}, ${record.id}, ${record.index}, ${record.status}, ${encodeRecord(record)})`.pipe(
-        Effect.mapError(fail),
-        Effect.asVoid
-      ),
+      Effect.suspend(() => {
+        const row = toRow(record)
+        return sql`INSERT OR REPLACE INTO results (model, sample_id, idx, status, record, messages, messages_at)
+          VALUES (${row.model}, ${row.sample_id}, ${row.idx}, ${row.status}, ${row.record}, ${row.messages}, ${row.messages_at})`.pipe(
+          Effect.mapError(fail),
+          Effect.asVoid
+        )
+      }),
     tally: sql<{ ok: number | null; error: number | null }>`SELECT SUM(status = 'ok') AS ok, SUM(status <> 'ok') AS error FROM results`.pipe(
       Effect.mapError(fail),
       Effect.map((rows) => ({ ok: rows[0]?.ok ?? 0, error: rows[0]?.error ?? 0 }))
     ),
     putMany: (records) =>
       Effect.suspend(() => {
-        const rows = records.map((record) => ({
-          model: record.model,
-          sample_id: record.id,
-          idx: record.index,
-          status: record.status,
-          record: encodeRecord(record)
-        }))
+        const rows = records.map(toRow)
         const statements: Array<Effect.Effect<unknown, StoreError>> = []
         for (let i = 0; i < rows.length; i += INSERT_ROWS) {
           statements.push(sql`INSERT OR REPLACE INTO results ${sql.insert(rows.slice(i, i + INSERT_ROWS))}`.pipe(Effect.mapError(fail)))
@@ -179,10 +214,10 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
           ? Effect.asVoid(statements[0]!)
           : sql.withTransaction(Effect.all(statements, { discard: true })).pipe(Effect.mapError((e) => (e._tag === "SqlError" ? fail(e) : e)))
       }),
-    records: sql<{ record: string }>`SELECT r.record FROM results r LEFT JOIN models m ON m.spec = r.model
+    records: sql<{ record: string; messages: string | null; messages_at: number | null }>`SELECT r.record, r.messages, r.messages_at FROM results r LEFT JOIN models m ON m.spec = r.model
         ORDER BY COALESCE(m.position, 1e9), r.model, r.idx`.pipe(
       Effect.mapError(fail),
-      Effect.flatMap((rows) => Effect.forEach(rows, (r) => decodeRecord(r.record)))
+      Effect.flatMap((rows) => Effect.forEach(rows, (r) => decodeRecord(line(r))))
     ),
     scan: <E>(onRow: (row: StoredRow) => Effect.Effect<void, E>) =>
       Effect.gen(function* () {
@@ -193,15 +228,17 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
           let after: { idx: number; id: string } | null = null
           while (true) {
             const cursor: { idx: number; id: string } | null = after
-            const rows: ReadonlyArray<{ idx: number; sample_id: string; status: string; record: string }> = yield* (
+            const rows: ReadonlyArray<{ idx: number; sample_id: string; status: string; record: string; messages: string | null; messages_at: number | null }> = yield* (
               cursor === null
-                ? sql<{ idx: number; sample_id: string; status: string; record: string }>`SELECT idx, sample_id, status, record
+                ? sql<{ idx: number; sample_id: string; status: string; record: string; messages: string | null; messages_at: number | null }>`SELECT idx, sample_id, status, record, messages, messages_at
                     FROM results WHERE model = ${model} ORDER BY idx, sample_id LIMIT ${PAGE}`
-                : sql<{ idx: number; sample_id: string; status: string; record: string }>`SELECT idx, sample_id, status, record
+                : sql<{ idx: number; sample_id: string; status: string; record: string; messages: string | null; messages_at: number | null }>`SELECT idx, sample_id, status, record, messages, messages_at
                     FROM results WHERE model = ${model} AND (idx > ${cursor.idx} OR (idx = ${cursor.idx} AND sample_id > ${cursor.id}))
                     ORDER BY idx, sample_id LIMIT ${PAGE}`
             ).pipe(Effect.mapError(fail))
-            for (const r of rows) yield* onRow({ model, id: r.sample_id, status: r.status, json: r.record })
+            for (const r of rows) {
+              yield* onRow({ model, id: r.sample_id, status: r.status, json: line(r), compactJson: r.record })
+            }
             const last = rows[rows.length - 1]
             if (last === undefined || rows.length < PAGE) break
             after = { idx: last.idx, id: last.sample_id }

@@ -123,7 +123,7 @@ const fileSha256 = (path: string) =>
  * it was stored (encoding checks every field), so it is read back with JSON.parse alone.
  */
 const compactRecord = (json: string): SampleRecord => {
-  const encoded = JSON.parse(json) as typeof SampleRecord.Encoded
+  const encoded = JSON.parse(json) as Omit<typeof SampleRecord.Encoded, "messages">
   return new SampleRecord({ ...encoded, details: encoded.details ?? {}, messages: [] }, true)
 }
 
@@ -340,7 +340,7 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
       let planCovered = 0
       yield* RunFolder.writeSamplesStreamed(config.out, (line) =>
         store.scan((row) => {
-          records.push(compactRecord(row.json))
+          records.push(compactRecord(row.compactJson))
           if (row.status === "ok") ok++
           if (inPlan.has(row.id)) planCovered++
           return line(row.json)

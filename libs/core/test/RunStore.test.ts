@@ -1,6 +1,8 @@
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Reactivity } from "@effect/experimental"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Effect, Schema } from "effect"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -63,5 +65,33 @@ describe("RunStore", () => {
       assert.strictEqual(lines.pop(), "")
       assert.deepStrictEqual(lines, RunFolder.samplesJsonl(all).trimEnd().split("\n"))
       assert.strictEqual(yield* store.integrityCheck, "ok")
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+})
+
+describe("RunStore, a folder written before the messages were stored apart", () => {
+  it.scoped("reads its rows as they were, stores new ones apart, and writes the same samples.jsonl lines for both", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "store-old-"))
+      const old = record("m:a", 0)
+      // The table as 0.1 made it: the whole record, messages included, in one column.
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const sql = yield* SqliteClient.make({ filename: join(dir, RunStore.DATABASE) }).pipe(Effect.provide(Reactivity.layer))
+          yield* sql`CREATE TABLE results (model TEXT NOT NULL, sample_id TEXT NOT NULL, idx INTEGER NOT NULL,
+            status TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (model, sample_id))`
+          yield* sql`INSERT INTO results (model, sample_id, idx, status, record)
+            VALUES (${old.model}, ${old.id}, 0, 'ok', ${Schema.encodeSync(SampleRecord.SampleRecordJson)(old)})`
+        })
+      )
+      const store = yield* RunStore.make(dir)
+      yield* store.addModel(info("m:a"))
+      yield* store.putMany([record("m:a", 1)])
+      const rows: Array<RunStore.StoredRow> = []
+      yield* store.scan((row) => Effect.sync(() => void rows.push(row)))
+      const all = yield* store.records
+      assert.deepStrictEqual(all.map((r) => r.messages.map((m) => m.content)), [["case 0"], ["case 1"]])
+      assert.deepStrictEqual(rows.map((r) => r.json), RunFolder.samplesJsonl(all).trimEnd().split("\n"))
+      assert.notInclude(rows[1]!.compactJson, "case 1")
+      assert.strictEqual(JSON.parse(rows[1]!.compactJson).raw, "Answer: A")
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 })
