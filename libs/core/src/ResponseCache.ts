@@ -56,6 +56,8 @@ export class ResponseCache extends Context.Tag("@clinical-evals/core/ResponseCac
     /** Where the cache lives, or null when caching is off. */
     readonly file: string | null
     readonly get: (key: string) => Effect.Effect<Option.Option<Generation>, StoreError>
+    /** The answers cached under any of `keys`, by key (one query for many calls). */
+    readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, Generation>, StoreError>
     readonly put: (key: string, spec: string, generation: Generation) => Effect.Effect<void, StoreError>
   }
 >() {}
@@ -121,6 +123,28 @@ export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
           Effect.map(Option.flatMap((row) => Schema.decodeOption(GenerationJson)(row.generation)))
         )
       }),
+    getMany: (keys) =>
+      Effect.suspend(() => {
+        const found = new Map<string, Generation>()
+        const asked: Array<string> = []
+        for (const k of keys) {
+          const queued = waiting.get(k)
+          if (queued !== undefined) found.set(k, queued)
+          else asked.push(k)
+        }
+        if (asked.length === 0) return Effect.succeed(found)
+        return sql<{ key: string; generation: string }>`SELECT key, generation FROM responses WHERE ${sql.in("key", asked)}`.pipe(
+          Effect.mapError(fail),
+          Effect.map((rows) => {
+            for (const row of rows) {
+              // An entry this version cannot read is a miss, not an error: the call is made again.
+              const decoded = Schema.decodeOption(GenerationJson)(row.generation)
+              if (Option.isSome(decoded)) found.set(row.key, decoded.value)
+            }
+            return found
+          })
+        )
+      }),
     put: (k, spec, generation) =>
       Effect.suspend(() => {
         waiting.set(k, generation)
@@ -135,7 +159,7 @@ export const layer = (file: string) => Layer.scoped(ResponseCache, make(file))
 /** No cache: every call goes to the model (`--no-cache`). */
 export const layerDisabled = Layer.succeed(
   ResponseCache,
-  ResponseCache.of({ file: null, get: () => Effect.succeedNone, put: () => Effect.void })
+  ResponseCache.of({ file: null, get: () => Effect.succeedNone, getMany: () => Effect.succeed(new Map()), put: () => Effect.void })
 )
 
 /** An in-memory cache, for tests. */
@@ -144,6 +168,8 @@ export const layerMemory = Layer.sync(ResponseCache, () => {
   return ResponseCache.of({
     file: null,
     get: (k) => Effect.sync(() => Option.fromNullable(entries.get(k))),
+    getMany: (keys) =>
+      Effect.sync(() => new Map(keys.flatMap((k) => { const g = entries.get(k); return g === undefined ? [] : [[k, g] as const] }))),
     put: (k, _spec, g) => Effect.sync(() => void entries.set(k, g))
   })
 })

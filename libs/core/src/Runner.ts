@@ -1,7 +1,7 @@
 import { FileSystem } from "@effect/platform"
 import { Clock, Effect, Exit, Option, Queue } from "effect"
 import * as ConcurrencyLimiter from "./ConcurrencyLimiter.js"
-import { DatasetError, UsageError } from "./EvalError.js"
+import { DatasetError, TaskError, UsageError } from "./EvalError.js"
 import * as FewShot from "./FewShot.js"
 import type { Generation } from "./Generation.js"
 import { type GenerationOptions, isDeterministic } from "./GenerationOptions.js"
@@ -18,7 +18,7 @@ import * as WriteBehind from "./internal/writeBehind.js"
 import { SampleRecord } from "./SampleRecord.js"
 import { summarize } from "./Summarize.js"
 import type { Summary } from "./Summary.js"
-import { type AnyTask, type LoadOptions, type OnBadInput, type SkippedRecord, type TaskSample, toPrompt } from "./Task.js"
+import { type AnyTask, type LoadOptions, type OnBadInput, type Prompt, type SkippedRecord, type TaskSample, toPrompt } from "./Task.js"
 
 /**
  * Everything a run needs. The CLI builds it from flags; code that composes its own pipeline builds it
@@ -132,6 +132,19 @@ const compactRecord = (json: string): SampleRecord => {
  * every record with its schema before writing it, which checks every field once.
  */
 const VALIDATED_ON_WRITE = true
+
+/** Samples whose prompts are built, and answers looked up in the response cache, together. */
+const PREPARE_BATCH = 32
+
+/** A sample ready to run: its prompt (or the TaskError building it gave), options, cache key and cached answer. */
+interface Prepared {
+  readonly sample: TaskSample
+  readonly index: number
+  readonly prompt: Prompt | TaskError
+  readonly callOptions: GenerationOptions
+  readonly cacheKey: string | null
+  readonly hit: Option.Option<Generation>
+}
 
 const errorText = (e: unknown): string =>
   e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)
@@ -355,17 +368,27 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
       return { manifest, summary, records, failed }
     })
 
-  const evaluateSample = (model: LanguageModelShape, info: ModelInfo, sample: TaskSample, index: number) =>
-    Effect.gen(function* () {
-      const prompt = toPrompt(
-        yield* task.prompt(sample, { shots: FewShot.select(pool, config.shots, config.seed, sample.id) })
+  /** A sample's prompt (or why it could not be built) and its cache key, before the cache is asked. */
+  const prepare = (model: LanguageModelShape, info: ModelInfo, sample: TaskSample, index: number) =>
+    task.prompt(sample, { shots: FewShot.select(pool, config.shots, config.seed, sample.id) }).pipe(
+      Effect.map((given): Prepared => {
+        const prompt = toPrompt(given)
+        const callOptions: GenerationOptions = prompt.options ? { ...options, ...prompt.options } : options
+        const cacheKey = useCache && model.cacheable
+          ? ResponseCache.key({ provider: model.provider, model: model.model, digest: info.digest, messages: prompt.messages, options: callOptions })
+          : null
+        return { sample, index, prompt, callOptions, cacheKey, hit: Option.none() }
+      }),
+      Effect.catchTag("TaskError", (error) =>
+        Effect.succeed<Prepared>({ sample, index, prompt: error, callOptions: options, cacheKey: null, hit: Option.none() })
       )
+    )
+
+  const evaluateSample = (model: LanguageModelShape, info: ModelInfo, prepared: Prepared) =>
+    Effect.gen(function* () {
+      if (prepared.prompt instanceof TaskError) return yield* prepared.prompt
+      const { sample, index, prompt, callOptions, cacheKey, hit } = prepared
       const messages = prompt.messages
-      const callOptions: GenerationOptions = prompt.options ? { ...options, ...prompt.options } : options
-      const cacheKey = useCache && model.cacheable
-        ? ResponseCache.key({ provider: model.provider, model: model.model, digest: info.digest, messages, options: callOptions })
-        : null
-      const hit: Option.Option<Generation> = cacheKey === null ? Option.none() : yield* cache.get(cacheKey)
       const outcome = Option.isSome(hit)
         ? Exit.succeed(hit.value)
         : yield* Effect.exit(limiter.withPermit(model.generate(messages, callOptions)))
@@ -434,10 +457,10 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
       Effect.catchTag("TaskError", (e) =>
         Effect.succeed(
           new SampleRecord({
-            id: sample.id, index, model: model.spec, modelDigest: info.digest, status: "error", parse_status: null,
-            prediction: null, reference: task.reference(sample), scores: {}, explanation: null, raw: null, thinking: null,
+            id: prepared.sample.id, index: prepared.index, model: model.spec, modelDigest: info.digest, status: "error", parse_status: null,
+            prediction: null, reference: task.reference(prepared.sample), scores: {}, explanation: null, raw: null, thinking: null,
             finishReason: null, truncated: false, error: e.message, errorType: e._tag, latencyMs: null, cached: false,
-            promptTokens: null, completionTokens: null, groups: task.groups(sample), messages: []
+            promptTokens: null, completionTokens: null, groups: task.groups(prepared.sample), messages: []
           }, VALIDATED_ON_WRITE)
         )
       ),
@@ -465,17 +488,42 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
         if (pending > 0) {
           // The dataset is read in order into a short queue that `workers` fibers take samples from, so
           // that only the samples in flight are held, whatever the dataset's size.
-          const queue = yield* Queue.bounded<readonly [TaskSample, number] | null>(2 * workers)
-          const produce = plan
-            .each((sample, position) =>
-              owns(sample.id) && !finished.has(sample.id) ? Queue.offer(queue, [sample, position]) : Effect.void
+          const queue = yield* Queue.bounded<Prepared | null>(2 * workers)
+          // Samples are prepared a batch at a time, and the cache is asked once per batch, not per sample.
+          let batch: Array<readonly [TaskSample, number]> = []
+          const sendBatch = Effect.suspend(() => {
+            const items = batch
+            batch = []
+            return Effect.forEach(items, ([sample, position]) => prepare(model, info, sample, position)).pipe(
+              Effect.flatMap((prepared) => {
+                const keys = prepared.flatMap((p) => (p.cacheKey === null ? [] : [p.cacheKey]))
+                return (keys.length === 0 ? Effect.succeed(new Map<string, Generation>()) : cache.getMany(keys)).pipe(
+                  Effect.flatMap((hits) =>
+                    Effect.forEach(
+                      prepared,
+                      (p) => Queue.offer(queue, p.cacheKey === null ? p : { ...p, hit: Option.fromNullable(hits.get(p.cacheKey)) }),
+                      { discard: true }
+                    )
+                  )
+                )
+              })
             )
-            .pipe(Effect.zipRight(Queue.offerAll(queue, Array.from({ length: workers }, () => null))))
+          })
+          const produce = plan
+            .each((sample, position) => {
+              if (!owns(sample.id) || finished.has(sample.id)) return Effect.void
+              batch.push([sample, position])
+              return batch.length >= PREPARE_BATCH ? sendBatch : Effect.void
+            })
+            .pipe(
+              Effect.zipRight(sendBatch),
+              Effect.zipRight(Queue.offerAll(queue, Array.from({ length: workers }, () => null)))
+            )
           const consume = Effect.gen(function* () {
             for (;;) {
               const item = yield* Queue.take(queue)
               if (item === null) return
-              yield* evaluateSample(model, info, item[0], item[1])
+              yield* evaluateSample(model, info, item)
             }
           })
           yield* Effect.all([produce, ...Array.from({ length: workers }, () => consume)], { concurrency: "unbounded", discard: true })

@@ -114,6 +114,12 @@ describe("ResponseCache group commit", () => {
             assert.strictEqual(Option.getOrThrow(yield* reopened.get(`k${i}`)).text, `answer ${i}`)
           }
           assert.isTrue(Option.isNone(yield* reopened.get("k300")))
+          yield* reopened.put("fresh", "m:a", generation("not written yet"))
+          const many = yield* reopened.getMany(["k0", "k300", "fresh", "k299"])
+          assert.deepStrictEqual(
+            [...many.entries()].map(([k, g]) => `${k}=${g.text}`).sort(),
+            ["fresh=not written yet", "k0=answer 0", "k299=answer 299"]
+          )
         })
       )
     }))

@@ -396,8 +396,9 @@ describe("Runner with a streaming task (Task.scan)", () => {
       assert.strictEqual(result.manifest.counts.ok, 300)
       assert.strictEqual(result.manifest.dataset.format, "sums-jsonl")
       assert.strictEqual(seen.passes, 2)
-      // 3 workers and a queue of 6: at most 10 samples between the reader and the answers.
-      assert.isAtMost(ahead, 10)
+      // A batch of 32 being prepared, a queue of 6 and 3 workers: at most 42 samples between the reader
+      // and the answers, of 300.
+      assert.isAtMost(ahead, 42)
       assert.isAtLeast(ahead, 1)
       const lines = readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
       assert.deepStrictEqual(lines.map((l) => l.index), many.map((_, i) => i))
