@@ -144,7 +144,7 @@ describe("clinical-evals case-challenge, end to end", () => {
       assert.isTrue(lines.every((l) => l.status === "ok" && l.modelDigest === "a".repeat(64)))
     }).pipe(Effect.scoped))
 
-  it.live("a run killed with SIGKILL resumes with the same command, recomputing nothing finished", () =>
+  it.live("a run killed with SIGKILL resumes with the same command, recomputing only the calls in flight and the last 20 ms", () =>
     Effect.gen(function* () {
       const fake = yield* server({ latencyMs: 60 })
       const cwd = workdir()
@@ -158,15 +158,17 @@ describe("clinical-evals case-challenge, end to end", () => {
       const again = yield* cli(args, cwd)
       assert.strictEqual(again.code, 0, again.stderr)
       assert.include(again.stderr, "Resuming the unfinished run")
-      // Every prompt was sent at most twice, and only the calls in flight at the kill (at most 2) twice.
+      // Every prompt was sent at most twice, and only those of the calls in flight at the kill (at most 2)
+      // and of the results finished in the last 20 ms before it, not yet written (at 60 ms a call and 2 in
+      // flight, at most 2) twice.
       const perPrompt = new Map<string, number>()
       for (const req of fake.requests().filter((q) => q.path === "/api/chat")) {
         perPrompt.set(req.prompt, (perPrompt.get(req.prompt) ?? 0) + 1)
       }
       const repeated = [...perPrompt.values()].filter((n) => n > 1).length
-      assert.isAtMost(repeated, 2)
+      assert.isAtMost(repeated, 4)
       assert.strictEqual(perPrompt.size, samples.length)
-      assert.isAtMost(chatCalls(fake), samples.length + 2)
+      assert.isAtMost(chatCalls(fake), samples.length + 4)
       assert.isAbove(callsBefore, 0)
       const dir = join(cwd, "runs", readdirOne(join(cwd, "runs")))
       const manifest = readJson(join(dir, "run.json"))

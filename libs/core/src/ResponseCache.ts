@@ -77,8 +77,8 @@ const INSERT_ROWS = 500
 
 /**
  * A cache in a SQLite file, created with its folder when missing. New answers are written in groups
- * (every 200 ms, every 256 answers, and when the scope closes), not one transaction per answer; an
- * answer not yet written is served from memory. A killed process loses at most the last 200 ms of
+ * (every 20 ms, every 256 answers, and when the scope closes), not one transaction per answer; an
+ * answer not yet written is served from memory. A killed process loses at most the last 20 ms of
  * answers, which are asked again.
  */
 export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
@@ -108,7 +108,7 @@ export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
           })
         )
       ),
-    { maxItems: 256, maxDelay: "200 millis" }
+    { maxItems: 256, maxDelay: "20 millis" }
   )
   return ResponseCache.of({
     file,

@@ -299,9 +299,9 @@ export const run = Effect.fn("Runner.run")(function* (config: RunConfig) {
   yield* store.claim(settings)
   for (const { info } of models) yield* store.addModel(info)
 
-  // Results are written in groups (one statement per 256 samples or 200 ms, and before every export),
-  // not one transaction each: a SIGKILL loses at most the last 200 ms of results, computed again next time.
-  const writer = yield* WriteBehind.make(store.putMany, { maxItems: 256, maxDelay: "200 millis" })
+  // Results are written in groups (one statement per 256 samples or 20 ms, and before every export),
+  // not one transaction each: a SIGKILL loses at most the last 20 ms of results, computed again next time.
+  const writer = yield* WriteBehind.make(store.putMany, { maxItems: 256, maxDelay: "20 millis" })
   // Plain counters: every update is synchronous, so no two fibers interleave inside one.
   const counters: { computed: number; cached: number; resumed: number } = { computed: 0, cached: 0, resumed: 0 }
   const options: GenerationOptions = {

@@ -149,6 +149,7 @@ slow.close()
 // Memory: a child process, so that its peak resident set is the harness's alone.
 const memDir = join(root, "memory")
 mkdirSync(memDir)
+CaseGenerator.write(join(memDir, "cases.jsonl"), MEMORY_SAMPLES)
 const memScript = fileURLToPath(new URL("./harness-memory.ts", import.meta.url))
 const memory = JSON.parse(
   execFileSync(process.execPath, ["--import", "tsx", "--conditions=@clinical-evals/source", memScript, String(MEMORY_SAMPLES), memDir], {
