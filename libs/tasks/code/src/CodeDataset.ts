@@ -1,6 +1,7 @@
 import { DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import { Effect, Either } from "effect"
+import type { FileSystem } from "@effect/platform"
+import { Effect, Either, Option } from "effect"
 import { basename, extname } from "node:path"
 import { CodeSample, MeDiSumCodeRecord, NoteId, OwnRecord } from "./CodeSample.js"
 import { elementLines } from "./internal/jsonDocument.js"
@@ -89,6 +90,25 @@ const readArray = (
   )
 
 
+/** The extension of a file, or the DatasetError for one that cannot be read. */
+const extensionOf = (file: string): Either.Either<string, EvalError.DatasetError> => {
+  const ext = extname(file).toLowerCase()
+  return EXTENSIONS.includes(ext)
+    ? Either.right(ext)
+    : Either.left(error(file, null, null, `unknown file type "${ext || "(no extension)"}": use .jsonl, .ndjson or .json`))
+}
+
+/** A whole file's records with their lines, and what was set aside. */
+const loadLocated = Effect.fn("CodeDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
+  yield* extensionOf(file)
+  const text = yield* DatasetReader.readText(file)
+  const { format, results } = text.trimStart().startsWith("[") ? yield* readArray(file, text) : readLines(file, text)
+  if (results.length === 0) return yield* error(file, null, null, "the file has no records")
+  const collected = yield* DatasetReader.collect(results, options.onBadInput)
+  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
+  return { format, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+})
+
 /**
  * Reads a file of notes to code (`.jsonl`, `.ndjson` or `.json`). The content decides the layout (a
  * JSON array when it starts with `[`, else JSON Lines, whatever the extension: CLUE's generator writes
@@ -100,20 +120,62 @@ const readArray = (
  * @since 0.1.0
  */
 export const load = Effect.fn("CodeDataset.load")(function* (file: string, options: Task.LoadOptions) {
-  const ext = extname(file).toLowerCase()
-  if (!EXTENSIONS.includes(ext)) {
-    return yield* error(file, null, null, `unknown file type "${ext || "(no extension)"}": use .jsonl, .ndjson or .json`)
-  }
-  const text = yield* DatasetReader.readText(file)
-  const { format, results } = text.trimStart().startsWith("[") ? yield* readArray(file, text) : readLines(file, text)
-  if (results.length === 0) return yield* error(file, null, null, "the file has no records")
-  const collected = yield* DatasetReader.collect(results, options.onBadInput)
-  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
+  const read = yield* loadLocated(file, options)
   const dataset: Task.Dataset<CodeSample> = {
     path: file,
-    format,
-    samples: unique.records.map((r) => r.value),
-    skipped: [...collected.skipped, ...unique.skipped]
+    format: read.format,
+    samples: read.records.map((r) => r.value),
+    skipped: read.skipped
   }
   return dataset
 })
+
+/** What the first lines of a file say: a JSON array, or the first line that parses. */
+type Start = { readonly _tag: "Array" } | { readonly _tag: "Line"; readonly json: unknown }
+
+/**
+ * Streams a file of notes to code a note at a time to `onSample` (with its 0-based position and its
+ * line), waiting for each effect before reading on: the same samples, format, skipped records and
+ * errors as {@link load}, without holding the file. JSON Lines stream line by line (the format is told
+ * by the first line that parses, found in a first look at the file's start); a JSON array is read
+ * whole, then handed over one by one. `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan = <E>(
+  file: string,
+  options: Task.LoadOptions & DatasetReader.ScanOptions,
+  onSample: (sample: CodeSample, position: number, line: number) => Effect.Effect<void, E>
+): Effect.Effect<Task.ScanResult, EvalError.DatasetError | E, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    yield* extensionOf(file)
+    const start = yield* DatasetReader.findLine(
+      file,
+      (l, index): Option.Option<Start> => {
+        if (index === 0 && l.text.trimStart().startsWith("[")) return Option.some({ _tag: "Array" })
+        const json = DatasetReader.parseJsonLine(file, l)
+        return Either.isRight(json) ? Option.some({ _tag: "Line", json: json.right }) : Option.none()
+      },
+      options
+    )
+    if (Option.isSome(start) && start.value._tag === "Array") {
+      const read = yield* loadLocated(file, options)
+      yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
+      const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
+      return result
+    }
+    const medisumcode = Option.isSome(start) && start.value._tag === "Line" && isMeDiSumCode(start.value.json)
+    const read = yield* DatasetReader.scanJsonl(
+      file,
+      options,
+      (json, l, index) => Either.map(decodeRecord(file, l.line, index, medisumcode, json), (r) => r.value),
+      onSample
+    )
+    const result: Task.ScanResult = {
+      path: file,
+      format: medisumcode ? "medisumcode-jsonl" : "code-jsonl",
+      samples: read.records,
+      skipped: read.skipped
+    }
+    return result
+  }).pipe(Effect.withSpan("CodeDataset.scan"))

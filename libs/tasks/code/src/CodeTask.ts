@@ -45,6 +45,7 @@ export const CodeTask: Task.Task<CodeSample> = {
   defaultDataset,
   defaultShotsFile,
   load: (path, options) => CodeDataset.load(path, options),
+  scan: (path, options, onSample) => CodeDataset.scan(path, options, onSample),
   prompt: (sample, context) => Effect.succeed(CodePrompt.messages(sample, context.shots)),
   parse: (_sample, generation) => Effect.sync(() => CodeAnswer.read(generation.text, { truncated: generation.truncated })),
   score: (sample, parsed) => Effect.sync(() => CodeScore.scores(sample, parsed)),

@@ -1,5 +1,6 @@
 import { Csv, DatasetReader, EvalError, type Task } from "@clinical-evals/core"
 import { IcdCode } from "@clinical-evals/parsers"
+import type { FileSystem } from "@effect/platform"
 import { Effect, Either } from "effect"
 import { basename, extname } from "node:path"
 import { type DeclarativeSample, renderOptions } from "./DeclarativeSample.js"
@@ -122,6 +123,43 @@ const toSample = (
   })
 }
 
+/** One parsed JSON Lines record as a sample, or the error for a line that is not an object. */
+const fromJson = (task: TaskFile, file: string, line: number, index: number, json: unknown): Result =>
+  typeof json === "object" && json !== null && !Array.isArray(json)
+    ? toSample(task, file, line, index, json as Record<string, unknown>)
+    : Either.left(error(file, line, null, "expected a JSON object"))
+
+/** The extension of a dataset, or the DatasetError for one a declarative task cannot read. */
+const extensionOf = (file: string): Either.Either<".jsonl" | ".csv", EvalError.DatasetError> => {
+  const ext = extname(file).toLowerCase()
+  return ext === ".jsonl" || ext === ".csv"
+    ? Either.right(ext)
+    : Either.left(error(file, null, null, `a declarative task reads .jsonl or .csv files, not "${ext || "no extension"}"`))
+}
+
+/** A whole dataset's records with their lines, and what was set aside. */
+const loadLocated = Effect.fn("DeclarativeDataset.loadLocated")(function* (
+  task: TaskFile,
+  file: string,
+  options: Task.LoadOptions
+) {
+  const ext = yield* extensionOf(file)
+  const text = yield* DatasetReader.readText(file)
+  let results: ReadonlyArray<Result>
+  if (ext === ".csv") {
+    const table = yield* Csv.parse(file, text)
+    results = table.records.map((r, i) => Either.flatMap(r, (rec) => toSample(task, file, rec.line, i, rec.fields)))
+  } else {
+    results = DatasetReader.nonBlankLines(text).map((l, i) =>
+      DatasetReader.parseJsonLine(file, l).pipe(Either.flatMap((json) => fromJson(task, file, l.line, i, json)))
+    )
+  }
+  const { records, skipped } = yield* DatasetReader.collect(results, options.onBadInput)
+  yield* DatasetReader.requireUniqueIds(file, records)
+  const format: Format = ext === ".csv" ? "csv" : "jsonl"
+  return { format, records, skipped }
+})
+
 /**
  * Reads a declarative task's dataset (`.jsonl` or `.csv`). A bad record is a DatasetError naming the
  * file, line and field; with `onBadInput: "skip"` it is set aside and reported. Ids must be unique.
@@ -133,29 +171,61 @@ export const load = Effect.fn("DeclarativeDataset.load")(function* (
   file: string,
   options: Task.LoadOptions
 ) {
-  const ext = extname(file).toLowerCase()
-  if (ext !== ".jsonl" && ext !== ".csv") {
-    return yield* error(file, null, null, `a declarative task reads .jsonl or .csv files, not "${ext || "no extension"}"`)
+  const read = yield* loadLocated(task, file, options)
+  const dataset: Task.Dataset<DeclarativeSample> = {
+    path: file,
+    format: read.format,
+    samples: read.records.map((r) => r.value),
+    skipped: read.skipped
   }
-  const text = yield* DatasetReader.readText(file)
-  let results: ReadonlyArray<Result>
-  if (ext === ".csv") {
-    const table = yield* Csv.parse(file, text)
-    results = table.records.map((r, i) => Either.flatMap(r, (rec) => toSample(task, file, rec.line, i, rec.fields)))
-  } else {
-    results = DatasetReader.nonBlankLines(text).map((l, i) =>
-      DatasetReader.parseJsonLine(file, l).pipe(
-        Either.flatMap((json) =>
-          typeof json === "object" && json !== null && !Array.isArray(json)
-            ? toSample(task, file, l.line, i, json as Record<string, unknown>)
-            : Either.left(error(file, l.line, null, "expected a JSON object"))
-        )
-      )
-    )
-  }
-  const { records, skipped } = yield* DatasetReader.collect(results, options.onBadInput)
-  yield* DatasetReader.requireUniqueIds(file, records)
-  const format: Format = ext === ".csv" ? "csv" : "jsonl"
-  const dataset: Task.Dataset<DeclarativeSample> = { path: file, format, samples: records.map((r) => r.value), skipped }
   return dataset
 })
+
+/**
+ * Streams a declarative task's dataset a sample at a time to `onSample` (with its 0-based position and
+ * its line), waiting for each effect before reading on: the same samples, format, skipped records and
+ * errors as {@link load}, without holding the file. JSON Lines stream line by line; CSV is read whole,
+ * then handed over one by one. As with `load`, a repeated id ends the read even with `skip`: there
+ * the samples before it may have been handed over. `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan = <E>(
+  task: TaskFile,
+  file: string,
+  options: Task.LoadOptions & DatasetReader.ScanOptions,
+  onSample: (sample: DeclarativeSample, position: number, line: number) => Effect.Effect<void, E>
+): Effect.Effect<Task.ScanResult, EvalError.DatasetError | E, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const ext = yield* extensionOf(file)
+    if (ext === ".csv") {
+      const read = yield* loadLocated(task, file, options)
+      yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
+      const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
+      return result
+    }
+    // With `fail`, scanJsonl reports the first bad record, else the first repeated id, as load does. With
+    // `skip` it would set repeated ids aside, where load refuses the file: the first repeat among the
+    // good records is noted here, and ends the scan at the next sample or at the end.
+    const seen = new Map<string, number>()
+    let repeat: EvalError.DatasetError | undefined
+    const skip = options.onBadInput === "skip"
+    const read = yield* DatasetReader.scanJsonl(
+      file,
+      options,
+      (json, l, index) => {
+        const result = Either.map(fromJson(task, file, l.line, index, json), (r) => r.value)
+        if (skip && Either.isRight(result) && repeat === undefined) {
+          const first = seen.get(result.right.id)
+          if (first === undefined) seen.set(result.right.id, l.line)
+          else repeat = error(file, l.line, "id", `id "${result.right.id}" was already used on line ${first}`)
+        }
+        return result
+      },
+      (sample, position, line): Effect.Effect<void, EvalError.DatasetError | E> =>
+        repeat === undefined ? onSample(sample, position, line) : Effect.fail(repeat)
+    )
+    if (repeat !== undefined) return yield* repeat
+    const result: Task.ScanResult = { path: file, format: "jsonl", samples: read.records, skipped: read.skipped }
+    return result
+  }).pipe(Effect.withSpan("DeclarativeDataset.scan"))

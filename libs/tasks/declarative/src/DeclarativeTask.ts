@@ -54,6 +54,7 @@ export const make = (task: TaskFile.TaskFile): Task.Task<DeclarativeSample> => {
     defaultDataset: task.dataset,
     defaultShotsFile: task.shots,
     load: (path, options) => DeclarativeDataset.load(task, path, options),
+    scan: (path, options, onSample) => DeclarativeDataset.scan(task, path, options, onSample),
     prompt: (sample, context) =>
       Effect.succeed([
         ...(task.systemTemplate === null ? [] : [ChatMessage.system(Template.render(task.systemTemplate, sample.fields))]),

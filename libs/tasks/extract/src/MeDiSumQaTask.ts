@@ -153,12 +153,8 @@ export const aggregate = (records: ReadonlyArray<SampleRecord.SampleRecord>): Ta
   }
 }
 
-/**
- * Reads MeDiSumQA JSONL or CSV (`medisumqa-jsonl`, `medisumqa-csv`).
- *
- * @since 0.1.0
- */
-export const load: Task.Task<MeDiSumQaSample>["load"] = Records.load({
+/** How the files are read: the formats, the record schema and the step to a sample. */
+const format: Records.RecordFormat<typeof MeDiSumQaRecord.Type, typeof MeDiSumQaRecord.Encoded, MeDiSumQaSample> = {
   jsonl: "medisumqa-jsonl",
   csv: "medisumqa-csv",
   requiredColumns: ["discharge_summary", "Question", "Answer"],
@@ -173,7 +169,22 @@ export const load: Task.Task<MeDiSumQaSample>["load"] = Records.load({
           answer: row.Answer,
           ...(row.category === undefined || row.category === "" ? {} : { category: row.category })
         })
-})
+}
+
+/**
+ * Reads MeDiSumQA JSONL or CSV (`medisumqa-jsonl`, `medisumqa-csv`).
+ *
+ * @since 0.1.0
+ */
+export const load: Task.Task<MeDiSumQaSample>["load"] = Records.load(format)
+
+/**
+ * Streams MeDiSumQA JSONL a record at a time (CSV is read whole, then handed over), with the same
+ * samples, skipped records and errors as {@link load}; `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan: Records.Scan<MeDiSumQaSample> = Records.scan(format)
 
 /**
  * The default number of few-shot examples (as CLUE).
@@ -196,6 +207,7 @@ export const MeDiSumQaTask: Task.Task<MeDiSumQaSample> = {
   defaultShotsFile: fileURLToPath(new URL("../data/medisumqa-shots.jsonl", import.meta.url)),
   defaultShots: DEFAULT_SHOTS,
   load,
+  scan,
   prompt: (s, context) => Effect.succeed(messages(s, context.shots)),
   parse: (_, generation) => Effect.sync(() => parse(generation.text)),
   score: (s, parsed) => Effect.sync(() => score(s, parsed)),

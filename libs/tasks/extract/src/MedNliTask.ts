@@ -157,17 +157,28 @@ export const aggregate = (records: ReadonlyArray<SampleRecord.SampleRecord>): Ta
   }
 }
 
+/** How the files are read: the formats, the record schema and the step to a sample. */
+const format: Records.RecordFormat<typeof MedNliRecord.Type, typeof MedNliRecord.Encoded, MedNliSample> = {
+  jsonl: "mednli-jsonl",
+  schema: MedNliRecord,
+  toSample: (row, fallbackId): Either.Either<MedNliSample, Records.RecordProblem> =>
+    Either.right({ id: row.pairID ?? row.id ?? fallbackId, premise: row.sentence1, hypothesis: row.sentence2, label: row.gold_label })
+}
+
 /**
  * Reads MedNLI JSON Lines (`mednli-jsonl`).
  *
  * @since 0.1.0
  */
-export const load: Task.Task<MedNliSample>["load"] = Records.load({
-  jsonl: "mednli-jsonl",
-  schema: MedNliRecord,
-  toSample: (row, fallbackId): Either.Either<MedNliSample, Records.RecordProblem> =>
-    Either.right({ id: row.pairID ?? row.id ?? fallbackId, premise: row.sentence1, hypothesis: row.sentence2, label: row.gold_label })
-})
+export const load: Task.Task<MedNliSample>["load"] = Records.load(format)
+
+/**
+ * Streams MedNLI JSON Lines a record at a time, with the same samples, skipped records and errors
+ * as {@link load}; `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan: Records.Scan<MedNliSample> = Records.scan(format)
 
 /**
  * The default number of few-shot examples (as CLUE).
@@ -190,6 +201,7 @@ export const MedNliTask: Task.Task<MedNliSample> = {
   defaultShotsFile: fileURLToPath(new URL("../data/mednli-shots.jsonl", import.meta.url)),
   defaultShots: DEFAULT_SHOTS,
   load,
+  scan,
   prompt: (s, context) => Effect.succeed(messages(s, context.shots)),
   parse: (_, generation) => Effect.sync(() => LabelAnswer.clue(generation.text, LABELS, { truncated: generation.truncated })),
   score: (s, parsed) => Effect.sync(() => ({ [CORRECT]: score(s, parsed) })),

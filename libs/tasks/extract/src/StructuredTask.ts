@@ -218,14 +218,8 @@ export const aggregate = (records: ReadonlyArray<SampleRecord.SampleRecord>): Ta
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 
-/**
- * Reads the project's structured-extraction JSON Lines (`structured-jsonl`): each schema must be in
- * the supported subset with an object at the top, and each answer valid against its schema; a
- * problem names the line and the field inside `schema` or `answer`.
- *
- * @since 0.1.0
- */
-export const load: Task.Task<StructuredSample>["load"] = Records.load({
+/** How the files are read: the formats, the record schema and the step to a sample. */
+const format: Records.RecordFormat<typeof StructuredRecord.Type, typeof StructuredRecord.Encoded, StructuredSample> = {
   jsonl: "structured-jsonl",
   schema: StructuredRecord,
   toSample: (row): Either.Either<StructuredSample, Records.RecordProblem> => {
@@ -245,7 +239,24 @@ export const load: Task.Task<StructuredSample>["load"] = Records.load({
       ...(row.category === undefined || row.category === "" ? {} : { category: row.category })
     })
   }
-})
+}
+
+/**
+ * Reads the project's structured-extraction JSON Lines (`structured-jsonl`): each schema must be in
+ * the supported subset with an object at the top, and each answer valid against its schema; a
+ * problem names the line and the field inside `schema` or `answer`.
+ *
+ * @since 0.1.0
+ */
+export const load: Task.Task<StructuredSample>["load"] = Records.load(format)
+
+/**
+ * Streams structured-extraction JSON Lines a record at a time, with the same samples, skipped
+ * records and errors as {@link load}; `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan: Records.Scan<StructuredSample> = Records.scan(format)
 
 /**
  * The default number of few-shot examples.
@@ -269,6 +280,7 @@ export const StructuredTask: Task.Task<StructuredSample> = {
   defaultShotsFile: fileURLToPath(new URL("../data/structured-shots.jsonl", import.meta.url)),
   defaultShots: DEFAULT_SHOTS,
   load,
+  scan,
   prompt: (s, context) => Effect.succeed(prompt(s, context.shots)),
   parse: (s, generation) => Effect.sync(() => parse(s, generation.text, generation.truncated)),
   score: (s, parsed) => Effect.sync(() => score(s, parsed)),

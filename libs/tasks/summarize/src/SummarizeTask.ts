@@ -56,6 +56,14 @@ export const make = (options: Options): Task.Task<SummarySample> => {
   const name = `summarize-${options.style}`
   const style = SummaryPrompt.STYLES[options.style]
   const scoreOptions: SummaryScore.ScoreOptions = { task: name, stem: options.stem ?? false, embedder: options.embedder }
+  const accepts = (kind: DatasetKind) => kind === "jsonl" || options.style === "jsonl" || kind === options.style
+  const wrongKind = (file: string, kind: DatasetKind) =>
+    new EvalError.DatasetError({
+      file,
+      line: null,
+      field: null,
+      message: `this is ${KIND_NAMES[kind]}, but the prompts are for ${options.style}: choose --task ${kind}`
+    })
   return {
     name,
     description: `Summarization (${options.style} prompts): ROUGE, BLEU, chrF, unsupported items${options.embedder ? ", embedding cosine" : ""}.`,
@@ -63,18 +71,11 @@ export const make = (options: Options): Task.Task<SummarySample> => {
     defaultShotsFile: BUNDLED[options.style].shots,
     load: (path, loadOptions) =>
       SummaryDataset.load(path, loadOptions).pipe(
-        Effect.flatMap((dataset) =>
-          dataset.kind !== "jsonl" && options.style !== "jsonl" && dataset.kind !== options.style
-            ? Effect.fail(
-                new EvalError.DatasetError({
-                  file: path,
-                  line: null,
-                  field: null,
-                  message: `this is ${KIND_NAMES[dataset.kind]}, but the prompts are for ${options.style}: choose --task ${dataset.kind}`
-                })
-              )
-            : Effect.succeed(dataset)
-        )
+        Effect.flatMap((dataset) => (accepts(dataset.kind) ? Effect.succeed(dataset) : Effect.fail(wrongKind(path, dataset.kind))))
+      ),
+    scan: (path, loadOptions, onSample) =>
+      SummaryDataset.scan(path, loadOptions, onSample, accepts).pipe(
+        Effect.flatMap((result) => (accepts(result.kind) ? Effect.succeed(result) : Effect.fail(wrongKind(path, result.kind))))
       ),
     prompt: (sample, context) => Effect.succeed(SummaryPrompt.messages(sample, context.shots, style)),
     parse: (_, generation) => Effect.sync(() => SummaryAnswer.read(generation.text, generation.truncated)),

@@ -1,6 +1,7 @@
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import { Effect, Either } from "effect"
+import type { FileSystem } from "@effect/platform"
+import { Effect, Either, Option } from "effect"
 import { basename, extname } from "node:path"
 import { classify, error, fallbackIds, type Layout, LAYOUTS, type Place, toSample } from "./internal/columns.js"
 import * as Workbook from "./internal/workbook.js"
@@ -29,6 +30,10 @@ const stem = (file: string) => basename(file, extname(file))
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 
+/** A parsed line as a record's fields, or the error for a line that is not an object. */
+const asObject = (file: string, line: number, json: unknown): Either.Either<Record<string, unknown>, EvalError.DatasetError> =>
+  isObject(json) ? Either.right(json) : Either.left(fileError(file, line, `expected a JSON object, found ${Array.isArray(json) ? "a list" : typeof json}`))
+
 interface Read {
   readonly layout: Layout
   readonly results: ReadonlyArray<Result>
@@ -42,9 +47,7 @@ const readJsonl = (file: string, text: string): Either.Either<Read, EvalError.Da
   const lines = DatasetReader.nonBlankLines(text)
   const parsed = lines.map((l) =>
     DatasetReader.parseJsonLine(file, l).pipe(
-      Either.flatMap((json) =>
-        isObject(json) ? Either.right(json) : Either.left(fileError(file, l.line, `expected a JSON object, found ${Array.isArray(json) ? "a list" : typeof json}`))
-      )
+      Either.flatMap((json) => asObject(file, l.line, json))
     )
   )
   const first = parsed.find(Either.isRight)
@@ -141,6 +144,33 @@ const UNSUPPORTED: Record<string, string> = {
   ".txt": "a .txt file has no known layout: use .jsonl, .csv or .xlsx"
 }
 
+type Container = "jsonl" | "csv" | "xlsx"
+
+/** The container of a file from its extension, or the DatasetError for one that cannot be read. */
+const containerOf = (file: string): Either.Either<Container, EvalError.DatasetError> => {
+  const ext = extname(file).toLowerCase()
+  if (!EXTENSIONS.includes(ext)) {
+    return Either.left(fileError(file, null, UNSUPPORTED[ext] ?? `unknown file type "${ext || "(no extension)"}": use .jsonl, .csv or .xlsx`))
+  }
+  return Either.right(ext === ".xlsx" ? "xlsx" : ext === ".csv" ? "csv" : "jsonl")
+}
+
+/** A whole file's records with their lines, and what was set aside. */
+const loadLocated = Effect.fn("SummaryDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
+  const container = yield* containerOf(file)
+  let read: Read
+  if (container === "xlsx") {
+    read = yield* readXlsx(file)
+  } else {
+    const text = yield* DatasetReader.readText(file)
+    read = yield* (container === "csv" ? readCsv(file, text) : readJsonl(file, text))
+  }
+  if (read.results.length === 0) return yield* fileError(file, null, "the file has no records")
+  const collected = yield* DatasetReader.collect(read.results, options.onBadInput)
+  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
+  return { container, kind: read.layout.kind, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+})
+
 /**
  * Reads a summarization dataset, choosing the container from the extension (`.jsonl`/`.ndjson`,
  * `.csv`, `.xlsx`) and the dataset kind from the fields (see `SummarySample.DatasetKind`). Every
@@ -151,29 +181,96 @@ const UNSUPPORTED: Record<string, string> = {
  * @since 0.1.0
  */
 export const load = Effect.fn("SummaryDataset.load")(function* (file: string, options: Task.LoadOptions) {
-  const ext = extname(file).toLowerCase()
-  if (!EXTENSIONS.includes(ext)) {
-    return yield* fileError(file, null, UNSUPPORTED[ext] ?? `unknown file type "${ext || "(no extension)"}": use .jsonl, .csv or .xlsx`)
-  }
-  let read: Read
-  let container: "jsonl" | "csv" | "xlsx"
-  if (ext === ".xlsx") {
-    container = "xlsx"
-    read = yield* readXlsx(file)
-  } else {
-    const text = yield* DatasetReader.readText(file)
-    container = ext === ".csv" ? "csv" : "jsonl"
-    read = yield* (ext === ".csv" ? readCsv(file, text) : readJsonl(file, text))
-  }
-  if (read.results.length === 0) return yield* fileError(file, null, "the file has no records")
-  const collected = yield* DatasetReader.collect(read.results, options.onBadInput)
-  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
+  const read = yield* loadLocated(file, options)
   const dataset: Task.Dataset<SummarySample> & { readonly kind: DatasetKind } = {
     path: file,
-    format: formatOf(read.layout.kind, container),
-    kind: read.layout.kind,
-    samples: unique.records.map((r) => r.value),
-    skipped: [...collected.skipped, ...unique.skipped]
+    format: formatOf(read.kind, read.container),
+    kind: read.kind,
+    samples: read.records.map((r) => r.value),
+    skipped: read.skipped
   }
   return dataset
 })
+
+/** What the first lines of a JSON Lines file say: a JSON array, or the first record that is an object. */
+type JsonlStart =
+  | { readonly _tag: "Array" }
+  | { readonly _tag: "Object"; readonly line: number; readonly fields: Record<string, unknown> }
+
+/**
+ * Whether the ids of a layout without `id` come from its file-name column: every record has a
+ * distinct, non-empty one (see `fallbackIds`). A pass that stops at the first record that has not.
+ */
+const fileColumnServes = (file: string, column: string, options: DatasetReader.ScanOptions) =>
+  Effect.suspend(() => {
+    const seen = new Set<string>()
+    return DatasetReader.findLine(
+      file,
+      (l) => {
+        const json = DatasetReader.parseJsonLine(file, l)
+        const v = Either.isRight(json) && isObject(json.right) ? json.right[column] : undefined
+        const value = typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
+        if (value === "" || seen.has(value)) return Option.some(false)
+        seen.add(value)
+        return Option.none()
+      },
+      options
+    ).pipe(Effect.map(Option.isNone))
+  })
+
+/**
+ * Streams a summarization dataset a sample at a time to `onSample` (with its 0-based position and its
+ * line), waiting for each effect before reading on: the same samples, format, kind, skipped records
+ * and errors as {@link load}, without holding the file. JSON Lines stream line by line (the layout is
+ * found in a first look at the file's start; a MeQSum or Problem Summary file without `id` whose ids
+ * come from its file-name column is read once more to check that column); CSV and .xlsx are read
+ * whole, then handed over one by one. When `accepts` refuses the file's kind, every record is still
+ * checked (the same errors) but none is handed over. `chunkSize` sets the bytes read at a time.
+ *
+ * @since 0.2.0
+ */
+export const scan = <E>(
+  file: string,
+  options: Task.LoadOptions & DatasetReader.ScanOptions,
+  onSample: (sample: SummarySample, position: number, line: number) => Effect.Effect<void, E>,
+  accepts: (kind: DatasetKind) => boolean = () => true
+): Effect.Effect<Task.ScanResult & { readonly kind: DatasetKind }, EvalError.DatasetError | E, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const container = yield* containerOf(file)
+    if (container !== "jsonl") {
+      const read = yield* loadLocated(file, options)
+      if (accepts(read.kind)) yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
+      return { path: file, format: formatOf(read.kind, container), kind: read.kind, samples: read.records.length, skipped: read.skipped }
+    }
+    let firstError: EvalError.DatasetError | undefined
+    const start = yield* DatasetReader.findLine(
+      file,
+      (l, index): Option.Option<JsonlStart> => {
+        if (index === 0 && l.text.trimStart().startsWith("[")) return Option.some({ _tag: "Array" })
+        const fields = Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => asObject(file, l.line, json))
+        if (Either.isRight(fields)) return Option.some({ _tag: "Object", line: l.line, fields: fields.right })
+        firstError ??= fields.left
+        return Option.none()
+      },
+      options
+    )
+    if (Option.isNone(start)) return yield* firstError ?? fileError(file, null, "the file has no records")
+    if (start.value._tag === "Array") {
+      return yield* fileError(file, 1, "this is a JSON array, not JSON Lines: write one JSON object per line")
+    }
+    const line = start.value.line
+    const layout = yield* Either.mapLeft(classify(Object.keys(start.value.fields)), (m) => fileError(file, line, m))
+    const fileIds = layout.id === undefined && layout.fileId !== undefined && (yield* fileColumnServes(file, layout.fileId, options))
+    const prefix = stem(file)
+    const handOver = accepts(layout.kind)
+    const read = yield* DatasetReader.scanJsonl(
+      file,
+      options,
+      (json, l, index) =>
+        Either.flatMap(asObject(file, l.line, json), (fields) =>
+          toSample(layout, fields, { file, line: l.line }, fileIds ? String(fields[layout.fileId!]).trim() : `${prefix}-${index}`)
+        ),
+      (sample, position, at) => (handOver ? onSample(sample, position, at) : Effect.void)
+    )
+    return { path: file, format: formatOf(layout.kind, "jsonl"), kind: layout.kind, samples: read.records, skipped: read.skipped }
+  }).pipe(Effect.withSpan("SummaryDataset.scan"))

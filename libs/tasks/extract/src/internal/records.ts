@@ -1,6 +1,7 @@
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import { Effect, Either, type Schema } from "effect"
+import type { FileSystem } from "@effect/platform"
+import { Effect, Either, Option, type Schema } from "effect"
 import { basename, extname } from "node:path"
 
 type Result<S> = Either.Either<DatasetReader.Located<S>, EvalError.DatasetError>
@@ -51,19 +52,21 @@ const uniqueIds = <S extends Task.TaskSample>(file: string, records: ReadonlyArr
   return { kept, repeated }
 }
 
-/**
- * Reads a JSON Lines file (`.jsonl`, `.ndjson`) or, when the format accepts it, a CSV file, decoding
- * every record and naming file, line and field on any problem. With `fail` the first bad record (or
- * repeated id) ends the load; with `skip` they are set aside and reported. An unknown extension, an
- * empty file or a file without records is an error either way.
- */
-export const load = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>) =>
-  Effect.fn("ExtractDataset.load")(function* (file: string, options: Task.LoadOptions) {
-    const ext = extname(file).toLowerCase()
-    const accepted = format.csv === undefined ? [".jsonl", ".ndjson"] : [".jsonl", ".ndjson", ".csv"]
-    if (!accepted.includes(ext)) {
-      return yield* error(file, null, null, `unknown file type "${ext || "(no extension)"}": use ${accepted.join(", ")}`)
-    }
+const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
+
+/** The extensions a format accepts, or the DatasetError for a file it cannot read. */
+const extensionOf = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string): Either.Either<string, EvalError.DatasetError> => {
+  const ext = extname(file).toLowerCase()
+  const accepted = format.csv === undefined ? [".jsonl", ".ndjson"] : [".jsonl", ".ndjson", ".csv"]
+  return accepted.includes(ext)
+    ? Either.right(ext)
+    : Either.left(error(file, null, null, `unknown file type "${ext || "(no extension)"}": use ${accepted.join(", ")}`))
+}
+
+/** A whole file's records with their lines, and what was set aside (see {@link load}). */
+const loadLocated = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>) =>
+  Effect.fn("ExtractDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
+    const ext = yield* extensionOf(format, file)
     const text = yield* DatasetReader.readText(file)
     let results: ReadonlyArray<Result<S>>
     if (ext === ".csv") {
@@ -77,7 +80,7 @@ export const load = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row
       )
     } else {
       if (text.trimStart().startsWith("[")) {
-        return yield* error(file, 1, null, "this is a JSON array, not JSON Lines: write one JSON object per line")
+        return yield* error(file, 1, null, ARRAY_NOT_JSONL)
       }
       results = DatasetReader.nonBlankLines(text).map((l, index) =>
         Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => decodeRecord(format, file, l.line, index, json))
@@ -87,11 +90,65 @@ export const load = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row
     const collected = yield* DatasetReader.collect(results, options.onBadInput)
     const { kept, repeated } = uniqueIds(file, collected.records)
     const more = yield* DatasetReader.collect(repeated, options.onBadInput)
+    return {
+      format: ext === ".csv" ? (format.csv ?? format.jsonl) : format.jsonl,
+      records: kept,
+      skipped: [...collected.skipped, ...more.skipped]
+    }
+  })
+
+/**
+ * Reads a JSON Lines file (`.jsonl`, `.ndjson`) or, when the format accepts it, a CSV file, decoding
+ * every record and naming file, line and field on any problem. With `fail` the first bad record (or
+ * repeated id) ends the load; with `skip` they are set aside and reported. An unknown extension, an
+ * empty file or a file without records is an error either way.
+ */
+export const load = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>) => {
+  const read = loadLocated(format)
+  return Effect.fn("ExtractDataset.load")(function* (file: string, options: Task.LoadOptions) {
+    const located = yield* read(file, options)
     const dataset: Task.Dataset<S> = {
       path: file,
-      format: ext === ".csv" ? (format.csv ?? format.jsonl) : format.jsonl,
-      samples: kept.map((r) => r.value),
-      skipped: [...collected.skipped, ...more.skipped]
+      format: located.format,
+      samples: located.records.map((r) => r.value),
+      skipped: located.skipped
     }
     return dataset
   })
+}
+
+/** A streaming reader of one task's files: the `scan` of the task contract, with an optional chunk size. */
+export type Scan<S> = <E>(
+  file: string,
+  options: Task.LoadOptions & DatasetReader.ScanOptions,
+  onSample: (sample: S, position: number, line: number) => Effect.Effect<void, E>
+) => Effect.Effect<Task.ScanResult, EvalError.DatasetError | E, FileSystem.FileSystem>
+
+/**
+ * Streams a file as {@link load} reads it, a record at a time, to `onSample` (with its 0-based position
+ * among the samples and its line), waiting for each effect before reading on: the same samples,
+ * format, skipped records and errors, without holding the file. JSON Lines stream line by line (a
+ * first look at the file's start refuses a JSON array); CSV is read whole, then handed over one by one.
+ */
+export const scan =
+  <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>): Scan<S> =>
+  (file, options, onSample) =>
+    Effect.gen(function* () {
+      const ext = yield* extensionOf(format, file)
+      if (ext === ".csv") {
+        const read = yield* loadLocated(format)(file, options)
+        yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
+        const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
+        return result
+      }
+      const isArray = yield* DatasetReader.findLine(file, (l) => Option.some(l.text.trimStart().startsWith("[")), options)
+      if (Option.getOrElse(isArray, () => false)) return yield* error(file, 1, null, ARRAY_NOT_JSONL)
+      const read = yield* DatasetReader.scanJsonl(
+        file,
+        options,
+        (json, l, index) => Either.map(decodeRecord(format, file, l.line, index, json), (r) => r.value),
+        onSample
+      )
+      const result: Task.ScanResult = { path: file, format: format.jsonl, samples: read.records, skipped: read.skipped }
+      return result
+    }).pipe(Effect.withSpan("ExtractDataset.scan"))
