@@ -9,14 +9,24 @@ import { statSync } from "node:fs"
 import { join } from "node:path"
 import * as HarnessRun from "./HarnessRun.js"
 
+// With --expose-gc (the bench passes it), the live heap is read after a full collection before and after
+// the run, the run's result (its compact records) still held: what the run itself keeps.
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 const rssAtStartMb = process.memoryUsage().rss / 1024 / 1024
+collect()
+const liveHeapAtStartMb = process.memoryUsage().heapUsed / 1024 / 1024
 const n = Number(process.argv[2] ?? 100_000)
 const dir = process.argv[3] ?? "."
 const dataset = join(dir, "cases.jsonl")
 const started = performance.now()
 const result = await HarnessRun.run({ dataset, out: join(dir, "run"), model: "baseline:first", host: "http://127.0.0.1:9", concurrency: 8, cache: null })
+collect()
+const liveHeapAtEndMb = process.memoryUsage().heapUsed / 1024 / 1024
 console.log(
   JSON.stringify({
+    records: result.records.length,
+    liveHeapAtStartMb,
+    liveHeapAtEndMb,
     samples: n,
     ok: result.manifest.counts.ok,
     seconds: (performance.now() - started) / 1000,

@@ -152,12 +152,22 @@ mkdirSync(memDir)
 CaseGenerator.write(join(memDir, "cases.jsonl"), MEMORY_SAMPLES)
 const memScript = fileURLToPath(new URL("./harness-memory.ts", import.meta.url))
 const memory = JSON.parse(
-  execFileSync(process.execPath, ["--import", "tsx", "--conditions=@clinical-evals/source", memScript, String(MEMORY_SAMPLES), memDir], {
+  execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--conditions=@clinical-evals/source", memScript, String(MEMORY_SAMPLES), memDir], {
     encoding: "utf8",
     cwd: BENCH_DIR,
     maxBuffer: 1 << 20
   }).trim().split("\n").pop()!
-) as { samples: number; ok: number; seconds: number; datasetMb: number; rssAtStartMb: number; maxRssMb: number }
+) as {
+  samples: number
+  ok: number
+  seconds: number
+  datasetMb: number
+  rssAtStartMb: number
+  maxRssMb: number
+  records: number
+  liveHeapAtStartMb: number
+  liveHeapAtEndMb: number
+}
 
 const row = (name: string, ms: number, n: number) =>
   console.log(`  ${name.padEnd(58)}${fmt(ms, 0).padStart(9)} ms${fmt((n * 1000) / ms, 0).padStart(10)} samples/s`)
@@ -182,5 +192,6 @@ ratio("saturation: bare loop requests/s / capacity", (SATURATION_SAMPLES * 1000)
 console.log(`\nMemory, ${fmt(memory.samples)} generated samples through the harness (baseline:first, concurrency 8), in a child process`)
 console.log(`  ${fmt(memory.ok)} ok in ${fmt(memory.seconds, 1)} s; dataset file ${fmt(memory.datasetMb, 0)} MB; resident set with the code loaded, before the run ${fmt(memory.rssAtStartMb, 0)} MB`)
 console.log(`  PEAK resident set ${fmt(memory.maxRssMb, 0)} MB (target < 300 MB: ${memory.maxRssMb < 300 ? "met" : "MISSED"})`)
+console.log(`  live heap after a full collection: ${fmt(memory.liveHeapAtStartMb, 0)} MB before the run, ${fmt(memory.liveHeapAtEndMb, 0)} MB after it with its ${fmt(memory.records)} compact records held (the run's own: ${fmt(memory.liveHeapAtEndMb - memory.liveHeapAtStartMb, 0)} MB)`)
 rmSync(root, { recursive: true, force: true })
 console.log(`\ndone in ${fmt((performance.now() - started) / 1000, 1)} s`)
