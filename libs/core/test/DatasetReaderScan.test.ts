@@ -1,32 +1,14 @@
+import { ScanCheck } from "@clinical-evals/scan-check"
 import { FileSystem } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer, Option, Schema } from "effect"
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { DatasetReader, EvalError } from "../src/index.js"
+import { DatasetReader } from "../src/index.js"
 
-const dir = mkdtempSync(join(tmpdir(), "reader-scan-"))
-let files = 0
-const file = (content: string | Uint8Array, name = `f${files++}.jsonl`) => {
-  const p = join(dir, name)
-  writeFileSync(p, content)
-  return p
-}
-
-/** A DatasetError as plain data, to compare two of them whole. */
-const plain = (e: unknown) =>
-  e instanceof EvalError.DatasetError ? { file: e.file, line: e.line, field: e.field, message: e.message } : { notADatasetError: String(e) }
-
-/** Deterministic pseudo-random numbers for generated inputs (no Math.random in tests either). */
-const seeded = (seed: number) => {
-  let s = seed >>> 0
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s % n
-  }
-}
+const { dir, write: file } = ScanCheck.tempFiles("reader-scan-")
+const { plain, seeded } = ScanCheck
 
 /** Counts the bytes read through the FileSystem, to see how far ahead of the callback the reader is. */
 const countingFs = (counter: { bytes: number; opened: number }) =>

@@ -1,13 +1,11 @@
-import { EvalError } from "@clinical-evals/core"
+import { ScanCheck } from "@clinical-evals/scan-check"
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { Effect } from "effect"
+import { mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { CaseChallengeTask, CaseDataset } from "../src/index.js"
-import type { CaseSample } from "../src/index.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const folders = {
@@ -15,72 +13,8 @@ const folders = {
   fixtures: here("./fixtures"),
   badInputs: here("../../../../apps/cli/test/reliability/bad-inputs")
 }
-const filesIn = (folder: string) => readdirSync(folder).filter((f) => !f.endsWith(".md")).map((f) => join(folder, f))
-
-const dir = mkdtempSync(join(tmpdir(), "case-scan-"))
-let written = 0
-const write = (content: string | Uint8Array, name = `gen-${written++}.jsonl`) => {
-  const p = join(dir, name)
-  writeFileSync(p, content)
-  return p
-}
-
-/** A DatasetError as plain data, to compare two of them whole. */
-const plain = (e: unknown) =>
-  e instanceof EvalError.DatasetError ? { file: e.file, line: e.line, field: e.field, message: e.message } : { notADatasetError: String(e) }
-
-/** Deterministic pseudo-random numbers for generated inputs. */
-const seeded = (seed: number) => {
-  let s = seed >>> 0
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s % n
-  }
-}
-
-interface Handed {
-  readonly sample: CaseSample.CaseSample
-  readonly position: number
-  readonly line: number
-}
-
-/**
- * Loads and scans the same file and asserts they agree: the same error, or the same samples in the
- * same order (handed over at positions 0, 1, …, from lines in increasing order), format and skipped
- * records. Returns what load gave, for further checks.
- */
-const agree = (file: string, onBadInput: "fail" | "skip", chunkSize?: number) =>
-  Effect.gen(function* () {
-    const where = `${file} (${onBadInput}, chunk ${chunkSize ?? "default"})`
-    const loaded = yield* Effect.either(CaseDataset.load(file, { onBadInput }))
-    const handed: Array<Handed> = []
-    const options = chunkSize === undefined ? { onBadInput } : { onBadInput, chunkSize }
-    const scanned = yield* Effect.either(
-      CaseDataset.scan(file, options, (sample, position, line) => Effect.sync(() => handed.push({ sample, position, line })))
-    )
-    if (Either.isLeft(loaded)) {
-      assert.deepStrictEqual(Either.isLeft(scanned) ? plain(scanned.left) : "scan succeeded", plain(loaded.left), where)
-      // What was handed over before the error is a prefix of the file's valid samples, in order.
-      handed.forEach((h, i) => assert.strictEqual(h.position, i, where))
-      return loaded
-    }
-    assert.isTrue(Either.isRight(scanned), `${where}: ${Either.isLeft(scanned) ? plain(scanned.left).message : ""}`)
-    if (Either.isRight(scanned)) {
-      const dataset = loaded.right
-      assert.deepStrictEqual(handed.map((h) => h.sample), dataset.samples, where)
-      assert.deepStrictEqual(handed.map((h) => h.position), dataset.samples.map((_, i) => i), where)
-      assert.deepStrictEqual(
-        { path: scanned.right.path, format: scanned.right.format, samples: scanned.right.samples },
-        { path: dataset.path, format: dataset.format, samples: dataset.samples.length },
-        where
-      )
-      assert.deepStrictEqual(scanned.right.skipped.map((s) => plain(s.error)), dataset.skipped.map((s) => plain(s.error)), where)
-      if (dataset.format.endsWith("jsonl")) {
-        handed.forEach((h, i) => i > 0 && assert.isAbove(h.line, handed[i - 1]!.line, where))
-      }
-    }
-    return loaded
-  }).pipe(Effect.provide(NodeFileSystem.layer))
+const { filesIn, seeded } = ScanCheck
+const { dir, write } = ScanCheck.tempFiles("case-scan-")
 
 describe("CaseDataset.scan agrees with load", () => {
   for (const [name, folder] of Object.entries(folders)) {
@@ -88,16 +22,9 @@ describe("CaseDataset.scan agrees with load", () => {
       Effect.gen(function* () {
         const files = filesIn(folder)
         assert.isAtLeast(files.length, name === "data" ? 2 : 15)
-        let failures = 0
-        for (const file of files) {
-          for (const onBadInput of ["fail", "skip"] as const) {
-            const loaded = yield* agree(file, onBadInput)
-            if (Either.isLeft(loaded)) failures++
-          }
-          yield* agree(file, "fail", 4099)
-        }
+        const { failed } = yield* ScanCheck.agreeOnFiles(CaseDataset, files)
         // The corpora hold bad inputs: the comparison covered errors as well as samples.
-        if (name !== "data") assert.isAbove(failures, 5)
+        if (name !== "data") assert.isAbove(failed, 5)
       }))
   }
 
@@ -124,9 +51,7 @@ describe("CaseDataset.scan agrees with load", () => {
     it.effect(`on ${name}`, () =>
       Effect.gen(function* () {
         const file = write(content, name === "MedQA generated id colliding with an explicit one" ? "gen-x.jsonl" : undefined)
-        for (const onBadInput of ["fail", "skip"] as const) {
-          for (const chunkSize of [undefined, 3, 4099]) yield* agree(file, onBadInput, chunkSize)
-        }
+        yield* ScanCheck.agreeEveryWay(CaseDataset, file)
       }))
   }
 
@@ -145,14 +70,8 @@ describe("CaseDataset.scan agrees with load", () => {
       const folder = join(dir, "folder.jsonl")
       mkdirSync(folder, { recursive: true })
       files.push(folder)
-      let refused = 0
-      for (const file of files) {
-        for (const onBadInput of ["fail", "skip"] as const) {
-          const loaded = yield* agree(file, onBadInput)
-          if (Either.isLeft(loaded)) refused++
-        }
-      }
-      assert.strictEqual(refused, 12)
+      const { failed } = yield* ScanCheck.agreeBothWays(CaseDataset, files)
+      assert.strictEqual(failed, 12)
     }))
 
   it.effect("on generated files mixing good, bad, repeated and blank lines", () =>
@@ -174,22 +93,16 @@ describe("CaseDataset.scan agrees with load", () => {
         () => "   ",
         () => "null"
       ]
-      let files = 0
-      let failed = 0
-      let skippedSome = 0
-      for (let k = 0; k < 120; k++) {
-        const lines = Array.from({ length: 1 + random(30) }, () => kinds[random(kinds.length)]!())
-        if (lines.every((l) => l.trim() === "")) lines.push(medqa())
-        const text = (random(5) === 0 ? "\uFEFF" : "") + lines.join(random(3) === 0 ? "\r\n" : "\n") + (random(2) === 0 ? "\n" : "")
-        const file = write(text)
-        files++
-        const chunkSize = random(3) === 0 ? undefined : 1 + random(300)
-        for (const onBadInput of ["fail", "skip"] as const) {
-          const loaded = yield* agree(file, onBadInput, chunkSize)
-          if (Either.isLeft(loaded)) failed++
-          else if (loaded.right.skipped.length > 0) skippedSome++
+      const { failed, files, skippedSome } = yield* ScanCheck.agreeOnGenerated(CaseDataset, {
+        random,
+        kinds,
+        files: 120,
+        lines: 30,
+        write,
+        complete: (lines) => {
+          if (lines.every((l) => l.trim() === "")) lines.push(medqa())
         }
-      }
+      })
       assert.strictEqual(files, 120)
       // Both outcomes were exercised.
       assert.isAbove(failed, 20)

@@ -1,72 +1,15 @@
-import { EvalError } from "@clinical-evals/core"
-import { NodeFileSystem } from "@effect/platform-node"
+import { ScanCheck } from "@clinical-evals/scan-check"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { Effect } from "effect"
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { CodeDataset, CodeTask } from "../src/index.js"
-import type { CodeSample } from "../src/index.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const folders = { data: here("../data"), badInputs: here("../../../../apps/cli/test/reliability/bad-inputs") }
-const filesIn = (folder: string) => readdirSync(folder).filter((f) => !f.endsWith(".md")).map((f) => join(folder, f))
-
-const dir = mkdtempSync(join(tmpdir(), "code-scan-"))
-let written = 0
-const write = (content: string | Uint8Array, name = `gen-${written++}.jsonl`) => {
-  const p = join(dir, name)
-  writeFileSync(p, content)
-  return p
-}
-
-/** A DatasetError as plain data, to compare two of them whole. */
-const plain = (e: unknown) =>
-  e instanceof EvalError.DatasetError ? { file: e.file, line: e.line, field: e.field, message: e.message } : { notADatasetError: String(e) }
-
-/** Deterministic pseudo-random numbers for generated inputs. */
-const seeded = (seed: number) => {
-  let s = seed >>> 0
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s % n
-  }
-}
-
-/**
- * Loads and scans the same file and asserts they agree: the same error, or the same samples in the
- * same order (positions 0, 1, …; lines increasing), format and skipped records.
- */
-const agree = (file: string, onBadInput: "fail" | "skip", chunkSize?: number) =>
-  Effect.gen(function* () {
-    const where = `${file} (${onBadInput}, chunk ${chunkSize ?? "default"})`
-    const loaded = yield* Effect.either(CodeDataset.load(file, { onBadInput }))
-    const handed: Array<{ sample: CodeSample.CodeSample; position: number; line: number }> = []
-    const options = chunkSize === undefined ? { onBadInput } : { onBadInput, chunkSize }
-    const scanned = yield* Effect.either(
-      CodeDataset.scan(file, options, (sample, position, line) => Effect.sync(() => handed.push({ sample, position, line })))
-    )
-    if (Either.isLeft(loaded)) {
-      assert.deepStrictEqual(Either.isLeft(scanned) ? plain(scanned.left) : "scan succeeded", plain(loaded.left), where)
-      handed.forEach((h, i) => assert.strictEqual(h.position, i, where))
-      return loaded
-    }
-    assert.isTrue(Either.isRight(scanned), `${where}: ${Either.isLeft(scanned) ? plain(scanned.left).message : ""}`)
-    if (Either.isRight(scanned)) {
-      const dataset = loaded.right
-      assert.deepStrictEqual(handed.map((h) => h.sample), [...dataset.samples], where)
-      assert.deepStrictEqual(handed.map((h) => h.position), dataset.samples.map((_, i) => i), where)
-      assert.deepStrictEqual(
-        { path: scanned.right.path, format: scanned.right.format, samples: scanned.right.samples },
-        { path: dataset.path, format: dataset.format, samples: dataset.samples.length },
-        where
-      )
-      assert.deepStrictEqual(scanned.right.skipped.map((s) => plain(s.error)), dataset.skipped.map((s) => plain(s.error)), where)
-      handed.forEach((h, i) => i > 0 && assert.isAbove(h.line, handed[i - 1]!.line, where))
-    }
-    return loaded
-  }).pipe(Effect.provide(NodeFileSystem.layer))
+const { filesIn, seeded } = ScanCheck
+const { dir, write } = ScanCheck.tempFiles("code-scan-")
 
 const own = (id: string, extra = "") => `{"id":"${id}","text":"Discharge summary: hypertension.","codes":["I10"]${extra}}`
 const medisumcode = (extra = "") => `{"text":"Discharge summary: pneumonia.","icd_codes":[{"code":"J18.9"}]${extra}}`
@@ -77,16 +20,9 @@ describe("CodeDataset.scan agrees with load", () => {
       Effect.gen(function* () {
         const files = filesIn(folder)
         assert.isAtLeast(files.length, name === "data" ? 2 : 15)
-        let failures = 0
-        for (const file of files) {
-          for (const onBadInput of ["fail", "skip"] as const) {
-            const loaded = yield* agree(file, onBadInput)
-            if (Either.isLeft(loaded)) failures++
-          }
-          yield* agree(file, "fail", 4099)
-        }
-        if (name === "data") assert.strictEqual(failures, 0)
-        else assert.isAbove(failures, 10)
+        const { failed } = yield* ScanCheck.agreeOnFiles(CodeDataset, files)
+        if (name === "data") assert.strictEqual(failed, 0)
+        else assert.isAbove(failed, 10)
       }))
   }
 
@@ -114,9 +50,7 @@ describe("CodeDataset.scan agrees with load", () => {
     it.effect(`on ${name}`, () =>
       Effect.gen(function* () {
         const file = write(content, name === "MeDiSumCode ids from the index among non-blank lines" ? "gen-x.jsonl" : undefined)
-        for (const onBadInput of ["fail", "skip"] as const) {
-          for (const chunkSize of [undefined, 3, 4099]) yield* agree(file, onBadInput, chunkSize)
-        }
+        yield* ScanCheck.agreeEveryWay(CodeDataset, file)
       }))
   }
 
@@ -133,14 +67,8 @@ describe("CodeDataset.scan agrees with load", () => {
         join(dir, "missing.jsonl"),
         folder
       ]
-      let refused = 0
-      for (const file of files) {
-        for (const onBadInput of ["fail", "skip"] as const) {
-          const loaded = yield* agree(file, onBadInput)
-          if (Either.isLeft(loaded)) refused++
-        }
-      }
-      assert.strictEqual(refused, 8)
+      const { failed } = yield* ScanCheck.agreeBothWays(CodeDataset, files)
+      assert.strictEqual(failed, 8)
     }))
 
   it.effect("on generated files mixing good, bad, repeated and blank lines", () =>
@@ -159,21 +87,17 @@ describe("CodeDataset.scan agrees with load", () => {
         () => "  ",
         () => "null"
       ]
-      let failed = 0
-      let skippedSome = 0
-      for (let k = 0; k < 80; k++) {
-        const body = Array.from({ length: 1 + random(25) }, () => kinds[random(kinds.length)]!())
-        if (body.every((l) => l.trim() === "")) body.push(own("last"))
-        if (body.find((l) => l.trim() !== "")!.trimStart().startsWith("[")) body.unshift(own("first"))
-        const text = (random(5) === 0 ? "\uFEFF" : "") + body.join(random(3) === 0 ? "\r\n" : "\n") + (random(2) === 0 ? "\n" : "")
-        const file = write(text)
-        const chunkSize = random(3) === 0 ? undefined : 1 + random(300)
-        for (const onBadInput of ["fail", "skip"] as const) {
-          const loaded = yield* agree(file, onBadInput, chunkSize)
-          if (Either.isLeft(loaded)) failed++
-          else if (loaded.right.skipped.length > 0) skippedSome++
+      const { failed, skippedSome } = yield* ScanCheck.agreeOnGenerated(CodeDataset, {
+        random,
+        kinds,
+        files: 80,
+        lines: 25,
+        write,
+        complete: (body) => {
+          if (body.every((l) => l.trim() === "")) body.push(own("last"))
+          if (body.find((l) => l.trim() !== "")!.trimStart().startsWith("[")) body.unshift(own("first"))
         }
-      }
+      })
       assert.isAbove(failed, 10)
       assert.isAbove(skippedSome, 10)
     }))
@@ -182,23 +106,7 @@ describe("CodeDataset.scan agrees with load", () => {
 describe("CodeTask.scan", () => {
   it.effect("streams the bundled dataset, waiting for each sample's effect, and stops at the callback's failure", () =>
     Effect.gen(function* () {
-      const task = CodeTask.CodeTask
-      const order: Array<string> = []
-      const result = yield* task.scan!(task.defaultDataset, { onBadInput: "fail" }, (sample, position) =>
-        Effect.gen(function* () {
-          order.push(`start ${position}`)
-          yield* Effect.yieldNow()
-          order.push(`end ${position} ${sample.id}`)
-        })
-      )
-      const loaded = yield* task.load(task.defaultDataset, { onBadInput: "fail" })
+      const { loaded, result } = yield* ScanCheck.streams(CodeTask.CodeTask, 2)
       assert.strictEqual(result.format, loaded.format)
-      assert.deepStrictEqual(order, loaded.samples.flatMap((s, i) => [`start ${i}`, `end ${i} ${s.id}`]))
-      let handed = 0
-      const error = yield* Effect.flip(
-        task.scan!(task.defaultDataset, { onBadInput: "fail" }, (_, position) => (position === 2 ? Effect.fail("enough" as const) : Effect.sync(() => handed++)))
-      )
-      assert.strictEqual(error, "enough")
-      assert.strictEqual(handed, 2)
-    }).pipe(Effect.provide(NodeFileSystem.layer)))
+    }))
 })

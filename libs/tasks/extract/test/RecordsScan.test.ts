@@ -1,39 +1,18 @@
 import { EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
+import { ScanCheck } from "@clinical-evals/scan-check"
 import type { FileSystem } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { Effect } from "effect"
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { MeDiSumQaTask, MedNliTask, StructuredTask } from "../src/index.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const folders = { data: here("../data"), badInputs: here("../../../../apps/cli/test/reliability/bad-inputs") }
-const filesIn = (folder: string) => readdirSync(folder).filter((f) => !f.endsWith(".md")).map((f) => join(folder, f))
-
-const dir = mkdtempSync(join(tmpdir(), "extract-scan-"))
-let written = 0
-const write = (content: string | Uint8Array, name = `gen-${written++}.jsonl`) => {
-  const p = join(dir, name)
-  writeFileSync(p, content)
-  return p
-}
-
-/** A DatasetError as plain data, to compare two of them whole. */
-const plain = (e: unknown) =>
-  e instanceof EvalError.DatasetError ? { file: e.file, line: e.line, field: e.field, message: e.message } : { notADatasetError: String(e) }
-
-/** Deterministic pseudo-random numbers for generated inputs. */
-const seeded = (seed: number) => {
-  let s = seed >>> 0
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s % n
-  }
-}
+const { filesIn, seeded } = ScanCheck
+const { dir, write } = ScanCheck.tempFiles("extract-scan-")
 
 type AnyTask = Task.Task<Task.TaskSample>
 const tasks: Record<string, AnyTask> = {
@@ -53,39 +32,8 @@ const scans = {
   structured: StructuredTask.scan
 } as unknown as Record<string, Scan>
 
-/**
- * Loads and scans the same file with one task and asserts they agree: the same error, or the same
- * samples in the same order (positions 0, 1, …; lines increasing), format and skipped records.
- */
-const agree = (name: string, file: string, onBadInput: "fail" | "skip", chunkSize?: number) =>
-  Effect.gen(function* () {
-    const where = `${name} ${file} (${onBadInput}, chunk ${chunkSize ?? "default"})`
-    const loaded = yield* Effect.either(tasks[name]!.load(file, { onBadInput }))
-    const handed: Array<{ sample: unknown; position: number; line: number }> = []
-    const options = chunkSize === undefined ? { onBadInput } : { onBadInput, chunkSize }
-    const scanned = yield* Effect.either(
-      scans[name]!(file, options, (sample, position, line) => Effect.sync(() => handed.push({ sample, position, line })))
-    )
-    if (Either.isLeft(loaded)) {
-      assert.deepStrictEqual(Either.isLeft(scanned) ? plain(scanned.left) : "scan succeeded", plain(loaded.left), where)
-      handed.forEach((h, i) => assert.strictEqual(h.position, i, where))
-      return loaded
-    }
-    assert.isTrue(Either.isRight(scanned), `${where}: ${Either.isLeft(scanned) ? plain(scanned.left).message : ""}`)
-    if (Either.isRight(scanned)) {
-      const dataset = loaded.right
-      assert.deepStrictEqual(handed.map((h) => h.sample), [...dataset.samples], where)
-      assert.deepStrictEqual(handed.map((h) => h.position), dataset.samples.map((_, i) => i), where)
-      assert.deepStrictEqual(
-        { path: scanned.right.path, format: scanned.right.format, samples: scanned.right.samples },
-        { path: dataset.path, format: dataset.format, samples: dataset.samples.length },
-        where
-      )
-      assert.deepStrictEqual(scanned.right.skipped.map((s) => plain(s.error)), dataset.skipped.map((s) => plain(s.error)), where)
-      handed.forEach((h, i) => i > 0 && assert.isAbove(h.line, handed[i - 1]!.line, where))
-    }
-    return loaded
-  }).pipe(Effect.provide(NodeFileSystem.layer))
+/** The dataset reader of one task, for `ScanCheck`'s checks that scan agrees with load. */
+const reader = (name: string) => ({ name, load: tasks[name]!.load, scan: scans[name]! })
 
 const lines = {
   medisumqa: (id: string | null, extra = "") =>
@@ -112,16 +60,10 @@ describe("extract tasks: scan agrees with load", () => {
   for (const name of Object.keys(tasks) as Array<keyof typeof lines>) {
     it.effect(`${name}: on every bundled data file and every bad input of the corpus, with fail and skip`, () =>
       Effect.gen(function* () {
-        let read = 0
-        let failures = 0
-        for (const file of [...filesIn(folders.data), ...filesIn(folders.badInputs)]) {
-          for (const onBadInput of ["fail", "skip"] as const) {
-            const loaded = yield* agree(name, file, onBadInput)
-            if (Either.isLeft(loaded)) failures++
-            else read++
-          }
-          yield* agree(name, file, "fail", 4099)
-        }
+        const { failed: failures, read } = yield* ScanCheck.agreeOnFiles(reader(name), [
+          ...filesIn(folders.data),
+          ...filesIn(folders.badInputs)
+        ])
         // Its own files load, the others and the corpus fail: both sides were compared.
         assert.isAtLeast(read, 4)
         assert.isAbove(failures, 20)
@@ -147,9 +89,7 @@ describe("extract tasks: scan agrees with load", () => {
       it.effect(`${name}: on ${what}`, () =>
         Effect.gen(function* () {
           const file = write(content)
-          for (const onBadInput of ["fail", "skip"] as const) {
-            for (const chunkSize of [undefined, 3, 4099]) yield* agree(name, file, onBadInput, chunkSize)
-          }
+          yield* ScanCheck.agreeEveryWay(reader(name), file)
         }))
     }
 
@@ -168,13 +108,7 @@ describe("extract tasks: scan agrees with load", () => {
           join(dir, "missing.jsonl"),
           folder
         ]
-        let refused = 0
-        for (const file of files) {
-          for (const onBadInput of ["fail", "skip"] as const) {
-            const loaded = yield* agree(name, file, onBadInput)
-            if (Either.isLeft(loaded)) refused++
-          }
-        }
+        const { failed: refused } = yield* ScanCheck.agreeBothWays(reader(name), files)
         // The .txt file, the missing file and the folder (and, but for MeDiSumQA, the CSV) are refused.
         assert.strictEqual(refused, name === "medisumqa" ? 7 : 8)
       }))
@@ -193,21 +127,17 @@ describe("extract tasks: scan agrees with load", () => {
           () => "   ",
           () => "null"
         ]
-        let failed = 0
-        let skippedSome = 0
-        for (let k = 0; k < 60; k++) {
-          const body = Array.from({ length: 1 + random(25) }, () => kinds[random(kinds.length)]!())
-          if (body.every((l) => l.trim() === "")) body.push(line(null))
-          if (body[0]!.startsWith("[")) body.unshift(line(null))
-          const text = (random(5) === 0 ? "\uFEFF" : "") + body.join(random(3) === 0 ? "\r\n" : "\n") + (random(2) === 0 ? "\n" : "")
-          const file = write(text)
-          const chunkSize = random(3) === 0 ? undefined : 1 + random(300)
-          for (const onBadInput of ["fail", "skip"] as const) {
-            const loaded = yield* agree(name, file, onBadInput, chunkSize)
-            if (Either.isLeft(loaded)) failed++
-            else if (loaded.right.skipped.length > 0) skippedSome++
+        const { failed, skippedSome } = yield* ScanCheck.agreeOnGenerated(reader(name), {
+          random,
+          kinds,
+          files: 60,
+          lines: 25,
+          write,
+          complete: (body) => {
+            if (body.every((l) => l.trim() === "")) body.push(line(null))
+            if (body[0]!.startsWith("[")) body.unshift(line(null))
           }
-        }
+        })
         assert.isAbove(failed, 10)
         assert.isAbove(skippedSome, 10)
       }))
@@ -218,29 +148,8 @@ describe("extract tasks: scan through the task contract", () => {
   for (const [name, task] of Object.entries(tasks)) {
     it.effect(`${name}: streams the bundled dataset, waiting for each sample's effect, and stops at the callback's failure`, () =>
       Effect.gen(function* () {
-        const scan = task.scan
-        assert.isDefined(scan)
-        if (scan === undefined) return
-        const order: Array<string> = []
-        const result = yield* scan(task.defaultDataset, { onBadInput: "fail" }, (sample, position) =>
-          Effect.gen(function* () {
-            order.push(`start ${position}`)
-            yield* Effect.yieldNow()
-            order.push(`end ${position} ${sample.id}`)
-          })
-        )
-        const loaded = yield* task.load(task.defaultDataset, { onBadInput: "fail" })
+        const { loaded, result } = yield* ScanCheck.streams(task, 2)
         assert.strictEqual(result.samples, loaded.samples.length)
-        assert.deepStrictEqual(
-          order,
-          loaded.samples.flatMap((s, i) => [`start ${i}`, `end ${i} ${s.id}`])
-        )
-        let handed = 0
-        const error = yield* Effect.flip(
-          scan(task.defaultDataset, { onBadInput: "fail" }, (_, position) => (position === 2 ? Effect.fail("enough" as const) : Effect.sync(() => handed++)))
-        )
-        assert.strictEqual(error, "enough")
-        assert.strictEqual(handed, 2)
-      }).pipe(Effect.provide(NodeFileSystem.layer)))
+      }))
   }
 })

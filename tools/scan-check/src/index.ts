@@ -1,0 +1,1 @@
+export * as ScanCheck from "./ScanCheck.js"
