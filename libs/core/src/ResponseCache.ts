@@ -7,7 +7,7 @@ import type { StoreError } from "./EvalError.js"
 import { Generation } from "./Generation.js"
 import type { GenerationOptions } from "./GenerationOptions.js"
 import { canonicalJson, sha256 } from "./internal/hash.js"
-import { openDatabase, storeError } from "./internal/sqlite.js"
+import { insertOrReplace, openDatabase, storeError } from "./internal/sqlite.js"
 import * as WriteBehind from "./internal/writeBehind.js"
 
 /** What identifies a model call: the same key means the same answer may be reused. */
@@ -72,9 +72,6 @@ export const defaultFile = (env: Record<string, string | undefined> = process.en
 const GenerationJson = Schema.parseJson(Generation)
 const encodeGeneration = Schema.encodeSync(GenerationJson)
 
-/** Answers written per statement when the queue of new answers is written (3 values each). */
-const INSERT_ROWS = 500
-
 /**
  * A cache in a SQLite file, created with its folder when missing. New answers are written in groups
  * (every 20 ms, every 256 answers, and when the scope closes), not one transaction per answer; an
@@ -94,14 +91,14 @@ export const make = Effect.fn("ResponseCache.make")(function* (file: string) {
   const waiting = new Map<string, Generation>()
   const writer = yield* WriteBehind.make(
     (entries: ReadonlyArray<{ readonly key: string; readonly spec: string; readonly generation: Generation }>) =>
-      Effect.suspend(() => {
-        const rows = entries.map((e) => ({ key: e.key, spec: e.spec, generation: encodeGeneration(e.generation) }))
-        const statements: Array<Effect.Effect<unknown, StoreError>> = []
-        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-          statements.push(sql`INSERT OR REPLACE INTO responses ${sql.insert(rows.slice(i, i + INSERT_ROWS))}`.pipe(Effect.mapError(fail)))
-        }
-        return Effect.all(statements, { discard: true })
-      }).pipe(
+      Effect.suspend(() =>
+        insertOrReplace(
+          sql,
+          "responses",
+          entries.map((e) => ({ key: e.key, spec: e.spec, generation: encodeGeneration(e.generation) })),
+          fail
+        )
+      ).pipe(
         Effect.tap(() =>
           Effect.sync(() => {
             for (const e of entries) if (waiting.get(e.key) === e.generation) waiting.delete(e.key)

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { StoreError, UsageError } from "./EvalError.js"
 import { canonicalJson } from "./internal/hash.js"
-import { openDatabase, storeError } from "./internal/sqlite.js"
+import { insertOrReplace, openDatabase, storeError } from "./internal/sqlite.js"
 import type { ModelInfo } from "./LanguageModel.js"
 import { RunSettings } from "./RunManifest.js"
 import { SampleRecord } from "./SampleRecord.js"
@@ -69,9 +69,6 @@ export interface StoredRow {
 
 /** Rows per page when scanning. */
 const PAGE = 1000
-
-/** Rows per INSERT statement in `putMany`: 7 values each, well under SQLite's limit on parameters. */
-const INSERT_ROWS = 500
 
 export class RunStore extends Context.Tag("@clinical-evals/core/RunStore")<RunStore, RunStoreShape>() {}
 
@@ -203,17 +200,7 @@ export const make = Effect.fn("RunStore.make")(function* (dir: string) {
       Effect.mapError(fail),
       Effect.map((rows) => ({ ok: rows[0]?.ok ?? 0, error: rows[0]?.error ?? 0 }))
     ),
-    putMany: (records) =>
-      Effect.suspend(() => {
-        const rows = records.map(toRow)
-        const statements: Array<Effect.Effect<unknown, StoreError>> = []
-        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-          statements.push(sql`INSERT OR REPLACE INTO results ${sql.insert(rows.slice(i, i + INSERT_ROWS))}`.pipe(Effect.mapError(fail)))
-        }
-        return statements.length === 1
-          ? Effect.asVoid(statements[0]!)
-          : sql.withTransaction(Effect.all(statements, { discard: true })).pipe(Effect.mapError((e) => (e._tag === "SqlError" ? fail(e) : e)))
-      }),
+    putMany: (records) => Effect.suspend(() => insertOrReplace(sql, "results", records.map(toRow), fail)),
     records: sql<{ record: string; messages: string | null; messages_at: number | null }>`SELECT r.record, r.messages, r.messages_at FROM results r LEFT JOIN models m ON m.spec = r.model
         ORDER BY COALESCE(m.position, 1e9), r.model, r.idx`.pipe(
       Effect.mapError(fail),
