@@ -3,53 +3,26 @@
  * tasks' baselines (no server) and against the project's fake Ollama server on 127.0.0.1 through the
  * real `ollama` client, with scripted answers and scores computed by hand.
  */
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { FakeOllama } from "@clinical-evals/fake-ollama"
 import { MedNliTask, StructuredTask } from "@clinical-evals/task-extract"
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url))
-const BIN = join(ROOT, "apps/cli/bin/clinical-evals.mjs")
 const OWN_BIN = fileURLToPath(new URL("../bin/clinical-evals-extract.mjs", import.meta.url))
-
-interface Result {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: ReadonlyArray<string>, cwd: string, bin = BIN) =>
-  Effect.promise(
-    () =>
-      new Promise<Result>((resolve) => {
-        const child = spawn(process.execPath, [bin, ...args], {
-          cwd,
-          env: { ...process.env, XDG_CACHE_HOME: join(cwd, ".cache"), OLLAMA_HOST: "" },
-          stdio: ["ignore", "pipe", "pipe"]
-        })
-        let stdout = ""
-        let stderr = ""
-        child.stdout.on("data", (d) => (stdout += d))
-        child.stderr.on("data", (d) => (stderr += d))
-        child.on("close", (code) => resolve({ code, stdout, stderr }))
-      })
-  )
-
-const workdir = () => mkdtempSync(join(tmpdir(), "extract-e2e-"))
-const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"))
-const readLines = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>)
+const { readJson, readLines } = CliHarness
+const cli = (args: ReadonlyArray<string>, cwd: string, bin = CliHarness.BIN) => CliHarness.cli(args, cwd, {}, bin)
+const workdir = () => CliHarness.workdir("extract-e2e-")
 
 const loadNode = <A>(effect: Effect.Effect<A, unknown, any>) => Effect.runPromise(Effect.provide(effect, NodeFileSystem.layer) as Effect.Effect<A>)
 
 describe("clinical-evals extract: usage", () => {
   it("--help names the tasks, --context-tokens, and the task's own --shots default", () => {
-    const r = spawnSync(process.execPath, [BIN, "extract", "--help"], { encoding: "utf8" })
+    const r = spawnSync(process.execPath, [CliHarness.BIN, "extract", "--help"], { encoding: "utf8" })
     assert.strictEqual(r.status, 0, r.stderr)
     for (const text of ["--task", "medisumqa", "structured", "mednli", "longhealth-task3", "--context-tokens", "--shots", "mednli 3", "--ollama-host"]) {
       assert.include(r.stdout, text)

@@ -2,40 +2,22 @@
  * End to end, as a user runs it: `clinical-evals run --task-file …` through the real bins in a child
  * process, on the shipped example task files, against the fake Ollama server through the real client.
  */
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { FakeOllama } from "@clinical-evals/fake-ollama"
 import { assert, describe, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url))
-const CLI = join(ROOT, "apps/cli/bin/clinical-evals.mjs")
+const CLI = CliHarness.BIN
 const RUN = join(ROOT, "apps/run/bin/clinical-evals-run.mjs")
 const EXAMPLES = join(ROOT, "examples/declarative")
 
-/**
- * Runs a bin in a child process, without blocking this one (the fake server in this process must answer,
- * and vitest's worker must stay responsive).
- */
-const cli = (bin: string, args: ReadonlyArray<string>, cwd: string) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, XDG_CACHE_HOME: join(cwd, ".cache"), OLLAMA_HOST: "" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => (stderr += d))
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-const workdir = () => mkdtempSync(join(tmpdir(), "run-e2e-"))
-const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"))
-const readLines = (file: string) =>
-  readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>)
+/** Runs a bin in a child process, without blocking this one (the fake server in this process must answer). */
+const cli = (bin: string, args: ReadonlyArray<string>, cwd: string) => CliHarness.start(args, cwd, {}, bin).done
+const workdir = () => CliHarness.workdir("run-e2e-")
+const { readJson, readLines } = CliHarness
 
 describe("clinical-evals run --task-file", () => {
   it("evaluates the example label task against an Ollama model with the common flags, writing the output contract", async () => {

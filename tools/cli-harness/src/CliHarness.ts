@@ -17,15 +17,17 @@ export interface Result {
 }
 
 /**
- * Starts the bin with `args` in `cwd`, with its own cache folder (`XDG_CACHE_HOME` under `cwd`, so tests
- * never share or touch the user's cache) and no `OLLAMA_HOST` from the environment.
+ * Starts the bin (`clinical-evals`, or another bin given, e.g. an app's own) with `args` in `cwd`, with
+ * its own cache folder (`XDG_CACHE_HOME` under `cwd`, so tests never share or touch the user's cache)
+ * and no `OLLAMA_HOST` from the environment.
  */
 export const start = (
   args: ReadonlyArray<string>,
   cwd: string,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  bin: string = BIN
 ): { readonly child: ChildProcess; readonly done: Promise<Result> } => {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [bin, ...args], {
     cwd,
     env: { ...process.env, XDG_CACHE_HOME: join(cwd, ".cache"), OLLAMA_HOST: "", ...env },
     stdio: ["ignore", "pipe", "pipe"]
@@ -39,8 +41,8 @@ export const start = (
 }
 
 /** Runs the bin to its end. */
-export const cli = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}) =>
-  Effect.promise(() => start(args, cwd, env).done)
+export const cli = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}, bin: string = BIN) =>
+  Effect.promise(() => start(args, cwd, env, bin).done)
 
 /** A new empty folder to run in. */
 export const workdir = (prefix = "e2e-") => mkdtempSync(join(tmpdir(), prefix))
