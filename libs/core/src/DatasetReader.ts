@@ -78,8 +78,23 @@ export const decodeAt =
   <A, I>(schema: Schema.Schema<A, I>) =>
   (file: string, line: number | null, value: unknown): Either.Either<A, DatasetError> =>
     Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(value).pipe(
-      Either.mapLeft((e) => fromParseError(file, line, e))
+      Either.mapLeft((e) => notAnObject(file, line, e, value) ?? fromParseError(file, line, e))
     )
+
+/** What a JSON value is, in words. */
+const kindOf = (value: unknown): string =>
+  Array.isArray(value) ? "a list" : value === null ? "null" : typeof value === "object" ? "an object" : `a ${typeof value}`
+
+/**
+ * A record that should be an object and is not (a list, a string, a number): said in those words,
+ * rather than with the whole expected schema.
+ */
+const notAnObject = (file: string, line: number | null, error: ParseResult.ParseError, value: unknown): DatasetError | undefined => {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return undefined
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  if (first === undefined || first.path.length > 0 || !first.message.startsWith("Expected {")) return undefined
+  return new DatasetError({ file, line, field: null, message: `expected a JSON object with the record's fields, found ${kindOf(value)}` })
+}
 
 /** Parses one line as JSON, or says where it breaks. */
 export const parseJsonLine = (file: string, line: NumberedLine): Either.Either<unknown, DatasetError> => {

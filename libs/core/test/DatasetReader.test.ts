@@ -63,6 +63,25 @@ describe("DatasetReader", () => {
     }))
 })
 
+describe("DatasetReader.decodeAt", () => {
+  it("says a record that is not an object is not one, instead of printing the expected schema", () => {
+    const decode = DatasetReader.decodeAt(Rec)
+    for (const [value, found] of [[["syn-1", "A"], "a list"], ["syn-1", "a string"], [7, "a number"], [null, "null"]] as const) {
+      const result = decode("data.jsonl", 4, value)
+      assert.isTrue(result._tag === "Left")
+      if (result._tag === "Left") {
+        assert.deepStrictEqual(
+          { line: result.left.line, field: result.left.field, message: result.left.message },
+          { line: 4, field: null, message: `expected a JSON object with the record's fields, found ${found}` }
+        )
+      }
+    }
+    // An object with a bad field still names the field.
+    const bad = decode("data.jsonl", 5, { id: "syn-2", options: ["x"] })
+    assert.isTrue(bad._tag === "Left" && bad.left.field === "options")
+  })
+})
+
 describe("DatasetReader.uniqueIds and JSON lines", () => {
   const records = [
     { line: 1, value: { id: "a" } },

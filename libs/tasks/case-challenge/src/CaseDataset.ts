@@ -47,8 +47,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
 
-/** Whether the first record that is an object has MedQA's fields rather than the own format's. */
-const isMedQa = (first: Record<string, unknown>): boolean => "answer_idx" in first && !("case" in first)
+/**
+ * Whether the first record that is an object has MedQA's fields rather than the own format's: an
+ * `answer_idx` and no `case`, or (a MedQA record missing its `answer_idx`) a `question` and `options`
+ * with neither `case` nor `id`, so that its error names the missing `answer_idx`, not the own format's `id`.
+ */
+const isMedQa = (first: Record<string, unknown>): boolean =>
+  !("case" in first) && ("answer_idx" in first || (!("id" in first) && "question" in first && "options" in first))
 
 /** Decodes a parsed line of the own format. */
 const decodeOwnLine = (file: string) => {

@@ -97,6 +97,17 @@ describe("CaseDataset: MedQA JSONL", () => {
     }))
 })
 
+describe("CaseDataset: MedQA JSONL whose first record lacks answer_idx", () => {
+  it.effect("is still read as MedQA: the error names the missing answer_idx, not the own format's id", () =>
+    Effect.gen(function* () {
+      const e = yield* Effect.flip(load("medqa-no-answer-idx.jsonl"))
+      assert.deepStrictEqual([e.line, e.field], [1, "answer_idx"])
+      const ds = yield* load("medqa-no-answer-idx.jsonl", "skip")
+      assert.strictEqual(ds.format, "medqa-jsonl")
+      assert.deepStrictEqual(ds.samples.map((s) => s.id), ["medqa-no-answer-idx-1"])
+    }))
+})
+
 describe("CaseDataset: ChallengeClinicalQA / Medbullets CSV", () => {
   it.effect("reads quoted fields, 4 and 5 options, trailing empty fields, and numbers records from their first line", () =>
     Effect.gen(function* () {
