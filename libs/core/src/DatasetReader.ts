@@ -56,6 +56,29 @@ const issuePath = (path: ReadonlyArray<PropertyKey>): string | null =>
   path.length === 0 ? null : path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[")
 
 /**
+ * Whether a parsed JSON value is an object (not a list, a string, a number or null): what a record is.
+ *
+ * @since 0.2.0
+ */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * The error of a JSON Lines file that is one JSON array instead.
+ *
+ * @since 0.2.0
+ */
+export const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
+
+/**
+ * The error of a record whose id was already used, naming both lines.
+ *
+ * @since 0.2.0
+ */
+export const repeatedId = (file: string, line: number, id: string, firstLine: number): DatasetError =>
+  new DatasetError({ file, line, field: "id", message: `id "${id}" was already used on line ${firstLine}` })
+
+/**
  * Turns a Schema parse error into a DatasetError naming the file, line and the first offending field.
  *
  * @since 0.1.0
@@ -90,7 +113,7 @@ const kindOf = (value: unknown): string =>
  * rather than with the whole expected schema.
  */
 const notAnObject = (file: string, line: number | null, error: ParseResult.ParseError, value: unknown): DatasetError | undefined => {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return undefined
+  if (isJsonObject(value)) return undefined
   const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   if (first === undefined || first.path.length > 0 || !first.message.startsWith("Expected {")) return undefined
   return new DatasetError({ file, line, field: null, message: `expected a JSON object with the record's fields, found ${kindOf(value)}` })
@@ -159,7 +182,7 @@ export const requireUniqueIds = <A extends { readonly id: string }>(
     const first = seen.get(r.value.id)
     if (first !== undefined) {
       return Effect.fail(
-        new DatasetError({ file, line: r.line, field: "id", message: `id "${r.value.id}" was already used on line ${first}` })
+        repeatedId(file, r.line, r.value.id, first)
       )
     }
     seen.set(r.value.id, r.line)
@@ -189,7 +212,7 @@ export const uniqueIds = <A extends { readonly id: string }>(
       kept.push(r)
     } else {
       skipped.push({
-        error: new DatasetError({ file, line: r.line, field: "id", message: `id "${r.value.id}" was already used on line ${first}` })
+        error: repeatedId(file, r.line, r.value.id, first)
       })
     }
   }
@@ -433,7 +456,7 @@ export const scanJsonl = <A extends { readonly id: string }, E, R>(
           if (firstRepeat === undefined) ready.push({ line: l.line, value: decoded.right })
           continue
         }
-        const error = new DatasetError({ file, line: l.line, field: "id", message: `id "${id}" was already used on line ${first}` })
+        const error = repeatedId(file, l.line, id, first)
         if (!fail) repeated.push({ error })
         else if (firstRepeat === undefined) firstRepeat = error
       }

@@ -43,9 +43,8 @@ const UNSUPPORTED: Record<string, string> = {
 const decodeSample = (file: string, line: number | null, input: typeof CaseSample.CaseSample.Encoded) =>
   CaseSample.make(input).pipe(Either.mapLeft((e) => DatasetReader.fromParseError(file, line, e)))
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { ARRAY_NOT_JSONL, isJsonObject: isPlainObject } = DatasetReader
 
-const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
 
 /**
  * Whether the first record that is an object has MedQA's fields rather than the own format's: an

@@ -29,7 +29,7 @@ const error = (file: string, line: number | null, field: string | null, message:
 /** The file's name without folder and extension: the prefix of generated ids. */
 const stem = (file: string) => basename(file, extname(file))
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { isJsonObject: isPlainObject } = DatasetReader
 
 /** MeDiSumCode when the first record has `icd_codes`, else the own format. */
 const isMeDiSumCode = (first: unknown) => isPlainObject(first) && "icd_codes" in first

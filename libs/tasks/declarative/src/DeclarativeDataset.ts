@@ -218,7 +218,7 @@ export const scan = <E>(
         if (skip && Either.isRight(result) && repeat === undefined) {
           const first = seen.get(result.right.id)
           if (first === undefined) seen.set(result.right.id, l.line)
-          else repeat = error(file, l.line, "id", `id "${result.right.id}" was already used on line ${first}`)
+          else repeat = DatasetReader.repeatedId(file, l.line, result.right.id, first)
         }
         return result
       },

@@ -1,3 +1,4 @@
+import { DatasetReader } from "@clinical-evals/core"
 import { Either, ParseResult, Schema } from "effect"
 
 /**
@@ -36,7 +37,7 @@ export const KEYWORDS = ["type", "properties", "required", "items", "enum", "des
 const TYPES = ["object", "array", "string", "number", "integer", "boolean"] as const
 type TypeName = (typeof TYPES)[number]
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { isJsonObject: isObject } = DatasetReader
 const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`)
 
 const typeOf = (node: Record<string, unknown>, path: string): Either.Either<{ type: TypeName; nullable: boolean }, Problem> => {

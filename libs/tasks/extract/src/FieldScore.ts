@@ -1,3 +1,4 @@
+import { DatasetReader } from "@clinical-evals/core"
 import { MultiLabel } from "@clinical-evals/metrics"
 import type { Field } from "./FieldSchema.js"
 import { normalize } from "./internal/text.js"
@@ -54,7 +55,7 @@ export interface FieldScores {
   readonly fieldScore: number
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { isJsonObject: isObject } = DatasetReader
 
 /**
  * The comparison key of a list item: a string normalized; a number or boolean as written; an object

@@ -1,4 +1,4 @@
-import { ChatMessage, type SampleRecord, Score, type Task } from "@clinical-evals/core"
+import { ChatMessage, DatasetReader, type SampleRecord, Score, type Task } from "@clinical-evals/core"
 import { Proportion } from "@clinical-evals/metrics"
 import { JsonAnswer } from "@clinical-evals/parsers"
 import { Effect, Either, Schema } from "effect"
@@ -216,7 +216,7 @@ export const aggregate = (records: ReadonlyArray<SampleRecord.SampleRecord>): Ta
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { isJsonObject: isObject } = DatasetReader
 
 /** How the files are read: the formats, the record schema and the step to a sample. */
 const format: Records.RecordFormat<typeof StructuredRecord.Type, typeof StructuredRecord.Encoded, StructuredSample> = {

@@ -28,7 +28,7 @@ const fileError = (file: string, line: number | null, message: string) =>
 /** The file's name without folder and extension: the prefix of generated ids. */
 const stem = (file: string) => basename(file, extname(file))
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+const { isJsonObject: isObject } = DatasetReader
 
 /** A parsed line as a record's fields, or the error for a line that is not an object. */
 const asObject = (file: string, line: number, json: unknown): Either.Either<Record<string, unknown>, EvalError.DatasetError> =>
@@ -42,7 +42,7 @@ interface Read {
 /** JSON Lines: the layout from the fields of the first line that holds an object. */
 const readJsonl = (file: string, text: string): Either.Either<Read, EvalError.DatasetError> => {
   if (text.trimStart().startsWith("[")) {
-    return Either.left(fileError(file, 1, "this is a JSON array, not JSON Lines: write one JSON object per line"))
+    return Either.left(fileError(file, 1, DatasetReader.ARRAY_NOT_JSONL))
   }
   const lines = DatasetReader.nonBlankLines(text)
   const parsed = lines.map((l) =>
@@ -256,7 +256,7 @@ export const scan = <E>(
     )
     if (Option.isNone(start)) return yield* firstError ?? fileError(file, null, "the file has no records")
     if (start.value._tag === "Array") {
-      return yield* fileError(file, 1, "this is a JSON array, not JSON Lines: write one JSON object per line")
+      return yield* fileError(file, 1, DatasetReader.ARRAY_NOT_JSONL)
     }
     const line = start.value.line
     const layout = yield* Either.mapLeft(classify(Object.keys(start.value.fields)), (m) => fileError(file, line, m))

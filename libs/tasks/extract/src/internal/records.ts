@@ -46,13 +46,13 @@ const uniqueIds = <S extends Task.TaskSample>(file: string, records: ReadonlyArr
       seen.set(r.value.id, r.line)
       kept.push(r)
     } else {
-      repeated.push(Either.left(error(file, r.line, "id", `id "${r.value.id}" was already used on line ${first}`)))
+      repeated.push(Either.left(DatasetReader.repeatedId(file, r.line, r.value.id, first)))
     }
   }
   return { kept, repeated }
 }
 
-const ARRAY_NOT_JSONL = "this is a JSON array, not JSON Lines: write one JSON object per line"
+const { ARRAY_NOT_JSONL } = DatasetReader
 
 /** The extensions a format accepts, or the DatasetError for a file it cannot read. */
 const extensionOf = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string): Either.Either<string, EvalError.DatasetError> => {
