@@ -162,7 +162,6 @@ class LimitReached {
  * the ids is held. A task without `scan` is loaded whole, once.
  */
 interface Plan {
-  readonly path: string
   readonly format: string
   readonly skipped: ReadonlyArray<SkippedRecord>
   readonly ids: ReadonlyArray<string>
@@ -179,7 +178,6 @@ const openPlan = (task: AnyTask, path: string, options: LoadOptions, limit: numb
       const dataset = yield* task.load(path, options)
       const samples: ReadonlyArray<TaskSample> = limit === null ? dataset.samples : dataset.samples.slice(0, max)
       const plan: Plan = {
-        path,
         format: dataset.format,
         skipped: dataset.skipped,
         ids: samples.map((s) => s.id),
@@ -194,7 +192,6 @@ const openPlan = (task: AnyTask, path: string, options: LoadOptions, limit: numb
       })
     )
     const plan: Plan = {
-      path,
       format: first.format,
       skipped: first.skipped,
       ids,
