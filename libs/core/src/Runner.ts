@@ -1,11 +1,11 @@
 import { FileSystem } from "@effect/platform"
-import { Clock, Effect, Exit, Option, Queue } from "effect"
+import { createHash } from "node:crypto"
+import { Clock, Effect, Exit, Option, Queue, Stream } from "effect"
 import * as ConcurrencyLimiter from "./ConcurrencyLimiter.js"
 import { DatasetError, TaskError, UsageError } from "./EvalError.js"
 import * as FewShot from "./FewShot.js"
 import type { Generation } from "./Generation.js"
 import { type GenerationOptions, isDeterministic } from "./GenerationOptions.js"
-import { sha256 } from "./internal/hash.js"
 import { type LanguageModelShape, type ModelInfo, ModelResolver } from "./LanguageModel.js"
 import { isFatal, isModelError, type ModelError } from "./ModelError.js"
 import { Progress } from "./Progress.js"
@@ -109,13 +109,16 @@ export interface RunResult {
 
 const isoNow = Clock.currentTimeMillis.pipe(Effect.map((ms) => new Date(ms).toISOString()))
 
+/** The file's sha256, read a chunk at a time: a dataset of any size is never held whole. */
 const fileSha256 = (path: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const bytes = yield* fs
-      .readFile(path)
-      .pipe(Effect.mapError(() => new DatasetError({ file: path, line: null, field: null, message: "file not found" })))
-    return sha256(bytes)
+    const hash = createHash("sha256")
+    yield* fs.stream(path).pipe(
+      Stream.runForEach((chunk) => Effect.sync(() => hash.update(chunk))),
+      Effect.mapError(() => new DatasetError({ file: path, line: null, field: null, message: "file not found" }))
+    )
+    return hash.digest("hex")
   })
 
 /**

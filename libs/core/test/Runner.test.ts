@@ -1,6 +1,7 @@
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer } from "effect"
+import { createHash } from "node:crypto"
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -169,6 +170,18 @@ describe("Runner", () => {
       assert.strictEqual(manifest.models[0].digest, "d1")
       assert.match(manifest.dataset.sha256, /^[0-9a-f]{64}$/)
       assert.isFalse(manifest.interrupted)
+    }))
+
+  it.live("run.json's dataset sha256 is the file's, read a chunk at a time (a file of several chunks)", () =>
+    Effect.gen(function* () {
+      // The toy task ignores the file's text, so any bytes do: 1 MB, sixteen of the stream's chunks.
+      const big = join(mkdtempSync(join(tmpdir(), "sums-big-")), "sums.jsonl")
+      const bytes = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 7919) % 251))
+      writeFileSync(big, bytes)
+      const out = outDir()
+      yield* Runner.run(config(out, { dataset: big })).pipe(Effect.provide(env(scripted({}).layer)))
+      const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8"))
+      assert.strictEqual(manifest.dataset.sha256, createHash("sha256").update(bytes).digest("hex"))
     }))
 
   it.live("resumes: a second run computes nothing, and retries only the samples that failed", () =>
