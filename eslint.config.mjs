@@ -38,7 +38,7 @@ const testConstraints = depConstraints.map((c) => ({
 export default [
   ...nx.configs["flat/base"],
   ...nx.configs["flat/typescript"],
-  { ignores: ["**/dist", "**/out-tsc", "**/node_modules", "**/.nx", "**/vitest.config.ts", "runs/**"] },
+  { ignores: ["**/dist", "**/out-tsc", "**/node_modules", "**/.nx", "**/vitest.config.ts", "runs/**", "**/tmp"] },
   { files: ["**/*.ts", "**/*.mjs", "**/*.js"], rules: boundaries(depConstraints) },
   { files: ["**/test/**/*.ts"], rules: boundaries(testConstraints) },
   {

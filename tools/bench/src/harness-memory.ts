@@ -7,6 +7,7 @@
  */
 import { statSync } from "node:fs"
 import { join } from "node:path"
+import { constants, PerformanceObserver } from "node:perf_hooks"
 import * as HarnessRun from "./HarnessRun.js"
 
 // With --expose-gc (the bench passes it), the live heap is read after a full collection before and after
@@ -18,14 +19,26 @@ const liveHeapAtStartMb = process.memoryUsage().heapUsed / 1024 / 1024
 const n = Number(process.argv[2] ?? 100_000)
 const dir = process.argv[3] ?? "."
 const dataset = join(dir, "cases.jsonl")
+// During the run: the heap in use just after each full (mark-compact) collection V8 makes on its own,
+// read when the observer is called (a little later, so an upper bound on what survived it).
+let liveHeapDuringRunMb = 0
+const afterFullCollections = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if ((entry as { readonly detail?: { readonly kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue
+    liveHeapDuringRunMb = Math.max(liveHeapDuringRunMb, process.memoryUsage().heapUsed / 1024 / 1024)
+  }
+})
+afterFullCollections.observe({ entryTypes: ["gc"] })
 const started = performance.now()
 const result = await HarnessRun.run({ dataset, out: join(dir, "run"), model: "baseline:first", host: "http://127.0.0.1:9", concurrency: 8, cache: null })
+afterFullCollections.disconnect()
 collect()
 const liveHeapAtEndMb = process.memoryUsage().heapUsed / 1024 / 1024
 console.log(
   JSON.stringify({
     records: result.records.length,
     liveHeapAtStartMb,
+    liveHeapDuringRunMb,
     liveHeapAtEndMb,
     samples: n,
     ok: result.manifest.counts.ok,
