@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform"
-import { Effect, Either, Option, ParseResult, Schema } from "effect"
+import { Array as Arr, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { DatasetError } from "./EvalError.js"
 import type { OnBadInput, SkippedRecord } from "./Task.js"
 
@@ -220,6 +220,27 @@ export const uniqueIds = <A extends { readonly id: string }>(
 }
 
 /**
+ * A file's records, ready to use: {@link collect} then {@link uniqueIds}. With `fail`, the first bad
+ * record ends the load, or, if there is none, the first repeated id does; with `skip`, bad records then
+ * repeated ids are reported in `skipped`, in that order. No result at all is "the file has no records".
+ *
+ * @since 0.2.0
+ */
+export const collectUnique = <A extends { readonly id: string }>(
+  file: string,
+  results: ReadonlyArray<Either.Either<Located<A>, DatasetError>>,
+  onBadInput: OnBadInput
+): Effect.Effect<{ readonly records: ReadonlyArray<Located<A>>; readonly skipped: ReadonlyArray<SkippedRecord> }, DatasetError> =>
+  Effect.gen(function* () {
+    if (results.length === 0) {
+      return yield* new DatasetError({ file, line: null, field: null, message: "the file has no records" })
+    }
+    const collected = yield* collect(results, onBadInput)
+    const unique = yield* uniqueIds(file, collected.records, onBadInput)
+    return { records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+  })
+
+/**
  * The 1-based line of a character offset in a text (JSON.parse gives values, not lines).
  *
  * @since 0.1.0
@@ -403,6 +424,41 @@ export const findLine = <A>(
       return Effect.succeed(true)
     }).pipe(Effect.map(() => found))
   }).pipe(Effect.withSpan("DatasetReader.findLine"))
+
+/**
+ * What the start of a JSON Lines file says (see {@link jsonlStart}): that the file is one JSON array,
+ * or which line holds its first record that is an object, and that record's fields.
+ *
+ * @since 0.2.0
+ */
+export type JsonlStart =
+  | { readonly _tag: "Array" }
+  | { readonly _tag: "Object"; readonly line: number; readonly fields: Record<string, unknown> }
+
+/**
+ * A first look at a JSON Lines file, to tell formats apart: `Array` when its first non-blank line
+ * starts with `[` (a JSON array, not JSON Lines), else the first line that parses as a JSON object,
+ * with its line and fields (broken lines and lines holding a list, a string, a number or null are
+ * passed over), else none. The file is streamed as {@link findLine} streams it, only until the answer
+ * is known, with the same checks and errors; given `lines` (those {@link nonBlankLines} gives for a
+ * file already read), those are looked at instead and the file is not opened.
+ *
+ * @since 0.2.0
+ */
+export const jsonlStart = (
+  file: string,
+  options?: ScanOptions & { readonly lines?: ReadonlyArray<NumberedLine> }
+): Effect.Effect<Option.Option<JsonlStart>, DatasetError, FileSystem.FileSystem> => {
+  const look = (l: NumberedLine, index: number): Option.Option<JsonlStart> => {
+    if (index === 0 && l.text.trimStart().startsWith("[")) return Option.some({ _tag: "Array" })
+    const json = parseJsonLine(file, l)
+    return Either.isRight(json) && isJsonObject(json.right)
+      ? Option.some({ _tag: "Object", line: l.line, fields: json.right })
+      : Option.none()
+  }
+  const lines = options?.lines
+  return lines === undefined ? findLine(file, look, options) : Effect.sync(() => Arr.findFirst(lines, look))
+}
 
 /** What {@link scanJsonl} reports: how many records it handed over, and those it set aside. */
 export interface JsonlScan {

@@ -1,6 +1,6 @@
 import type { FileSystem } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
-import { assert } from "@effect/vitest"
+import { assert, it } from "@effect/vitest"
 import { Effect, Either, Predicate } from "effect"
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -188,6 +188,55 @@ export const agreeOnFiles = <D extends Loaded, E>(reader: Reader<D, E>, files: R
 /** `agree` on one file with fail and with skip, at the default chunk size, 3 bytes and 4,099 bytes. */
 export const agreeEveryWay = <D extends Loaded, E>(reader: Reader<D, E>, file: string): Effect.Effect<void> =>
   Effect.forEach([undefined, 3, 4099], (chunkSize) => agreeBothWays(reader, [file], chunkSize), { discard: true })
+
+/**
+ * Registers a test for each of `folders` (name → path), `on every file of <name>, with fail and skip`:
+ * the folder holds at least `atLeast(name)` files (those {@link filesIn} gives), `agreeOnFiles` holds
+ * on them, and `check` asserts what it wants of the tally.
+ */
+export const itAgreesOnFolders = <D extends Loaded, E>(
+  reader: Reader<D, E>,
+  folders: Readonly<Record<string, string>>,
+  atLeast: (name: string) => number,
+  check: (name: string, tally: Tally) => void
+): void => {
+  for (const [name, folder] of Object.entries(folders)) {
+    it.effect(`on every file of ${name}, with fail and skip`, () =>
+      Effect.gen(function* () {
+        const files = filesIn(folder)
+        assert.isAtLeast(files.length, atLeast(name))
+        check(name, yield* agreeOnFiles(reader, files))
+      }))
+  }
+}
+
+/**
+ * Cases every JSON Lines reader meets, for {@link itAgreesOnEach}, made with `record` (a good record's
+ * line, given its id): a broken line between good records, a repeated id, a byte-order mark with CRLF
+ * line ends and a blank line, an empty file, and blank lines only.
+ */
+export const jsonlCases = (record: (id: string) => string): Record<string, string> => ({
+  "a broken JSON line": `${record("a")}\n{"id":"b",\n${record("c")}\n`,
+  "a repeated id": `${record("a")}\n${record("b")}\n${record("a")}\n${record("c")}\n`,
+  "a byte-order mark and CRLF": `\uFEFF${record("a")}\r\n\r\n${record("b")}\r\n`,
+  "an empty file": "",
+  "blank lines only": "\n \r\n"
+})
+
+/**
+ * Registers a test for each of `cases` (name → file content), `on <name>`: `agreeEveryWay` on a file
+ * of that content, written by `write` under the name `fileNames` gives the case, if any.
+ */
+export const itAgreesOnEach = <D extends Loaded, E>(
+  reader: Reader<D, E>,
+  cases: Readonly<Record<string, string | Uint8Array>>,
+  write: TempFiles["write"],
+  fileNames: Readonly<Record<string, string>> = {}
+): void => {
+  for (const [name, content] of Object.entries(cases)) {
+    it.effect(`on ${name}`, () => agreeEveryWay(reader, write(content, fileNames[name])))
+  }
+}
 
 /** How to generate the files of `agreeOnGenerated`. */
 export interface Generate {

@@ -69,18 +69,19 @@ const decodeMedQaLine = (file: string) => {
     decode(file, l.line, json).pipe(Either.flatMap((r) => decodeSample(file, l.line, medqaToSample(r, `${prefix}-${index}`))))
 }
 
-/** The project's own JSONL or MedQA JSONL, told apart by the fields of the first record that parses. */
-const readJsonl = (file: string, text: string): { readonly format: Format; readonly results: ReadonlyArray<Result> } => {
+/** Whether a JSON Lines file, by its start, is MedQA (see {@link isMedQa}) rather than the own format. */
+const isMedQaStart = (start: Option.Option<DatasetReader.JsonlStart>): boolean =>
+  isMedQa(Option.isSome(start) && start.value._tag === "Object" ? start.value.fields : {})
+
+/** The project's own JSONL or MedQA JSONL, told apart by the fields of the first record that is an object. */
+const readJsonl = Effect.fnUntraced(function* (file: string, text: string) {
   const lines = DatasetReader.nonBlankLines(text)
-  const firstChar = text.trimStart()[0]
-  if (firstChar === "[") {
-    return { format: "case-challenge-jsonl", results: [Either.left(error(file, 1, null, ARRAY_NOT_JSONL))] }
+  const start = yield* DatasetReader.jsonlStart(file, { lines })
+  if (Option.isSome(start) && start.value._tag === "Array") {
+    const format: Format = "case-challenge-jsonl"
+    return { format, results: [Either.left(error(file, 1, null, ARRAY_NOT_JSONL))] }
   }
-  const first = lines
-    .map((l) => DatasetReader.parseJsonLine(file, l))
-    .find((r) => Either.isRight(r) && isPlainObject(r.right))
-  const sample = first !== undefined && Either.isRight(first) ? (first.right as Record<string, unknown>) : {}
-  const medqa = isMedQa(sample)
+  const medqa = isMedQaStart(start)
   const decode = medqa ? decodeMedQaLine(file) : decodeOwnLine(file)
   const results = lines.map((l, index): Result =>
     DatasetReader.parseJsonLine(file, l).pipe(
@@ -88,8 +89,9 @@ const readJsonl = (file: string, text: string): { readonly format: Format; reado
       Either.map((value) => ({ line: l.line, value }))
     )
   )
-  return { format: medqa ? "medqa-jsonl" : "case-challenge-jsonl", results }
-}
+  const format: Format = medqa ? "medqa-jsonl" : "case-challenge-jsonl"
+  return { format, results }
+})
 
 /** Says which required columns a table lacks, or undefined. */
 const missingColumns = (columns: ReadonlyArray<string>): string | undefined => {
@@ -199,14 +201,12 @@ const loadLocated = Effect.fn("CaseDataset.loadLocated")(function* (file: string
     format = "challenge-json"
     results = yield* readColumnJson(file, text)
   } else {
-    const read = readJsonl(file, text)
+    const read = yield* readJsonl(file, text)
     format = read.format
     results = read.results
   }
-  if (results.length === 0) return yield* error(file, null, null, "the file has no records")
-  const collected = yield* DatasetReader.collect(results, options.onBadInput)
-  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
-  return { format, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+  const { records, skipped } = yield* DatasetReader.collectUnique(file, results, options.onBadInput)
+  return { format, records, skipped }
 })
 
 /**
@@ -228,9 +228,6 @@ export const load = Effect.fn("CaseDataset.load")(function* (file: string, optio
   }
   return dataset
 })
-
-/** What the first lines of a JSON Lines file say: a JSON array, or the first record that is an object. */
-type JsonlStart = { readonly _tag: "Array" } | { readonly _tag: "Object"; readonly value: Record<string, unknown> }
 
 /**
  * Streams a file of clinical case challenges a case at a time to `onSample` (with its 0-based position
@@ -255,23 +252,14 @@ export const scan = <E>(
       const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
       return result
     }
-    const start = yield* DatasetReader.findLine(
-      file,
-      (l, index): Option.Option<JsonlStart> => {
-        if (index === 0 && l.text.trimStart()[0] === "[") return Option.some({ _tag: "Array" })
-        const json = DatasetReader.parseJsonLine(file, l)
-        return Either.isRight(json) && isPlainObject(json.right) ? Option.some({ _tag: "Object", value: json.right }) : Option.none()
-      },
-      options
-    )
+    const start = yield* DatasetReader.jsonlStart(file, options)
     if (Option.isSome(start) && start.value._tag === "Array") {
       const notJsonl = error(file, 1, null, ARRAY_NOT_JSONL)
       if (options.onBadInput === "fail") return yield* notJsonl
       const result: Task.ScanResult = { path: file, format: "case-challenge-jsonl", samples: 0, skipped: [{ error: notJsonl }] }
       return result
     }
-    const first = Option.isSome(start) && start.value._tag === "Object" ? start.value.value : {}
-    const medqa = isMedQa(first)
+    const medqa = isMedQaStart(start)
     const decode = medqa ? decodeMedQaLine(file) : decodeOwnLine(file)
     const read = yield* DatasetReader.scanJsonl(file, options, decode, onSample)
     const result: Task.ScanResult = {

@@ -13,20 +13,14 @@ const folders = {
   fixtures: here("./fixtures"),
   badInputs: here("../../../../apps/cli/test/reliability/bad-inputs")
 }
-const { filesIn, seeded } = ScanCheck
+const { seeded } = ScanCheck
 const { dir, write } = ScanCheck.tempFiles("case-scan-")
 
 describe("CaseDataset.scan agrees with load", () => {
-  for (const [name, folder] of Object.entries(folders)) {
-    it.effect(`on every file of ${name}, with fail and skip`, () =>
-      Effect.gen(function* () {
-        const files = filesIn(folder)
-        assert.isAtLeast(files.length, name === "data" ? 2 : 15)
-        const { failed } = yield* ScanCheck.agreeOnFiles(CaseDataset, files)
-        // The corpora hold bad inputs: the comparison covered errors as well as samples.
-        if (name !== "data") assert.isAbove(failed, 5)
-      }))
-  }
+  ScanCheck.itAgreesOnFolders(CaseDataset, folders, (name) => (name === "data" ? 2 : 15), (name, { failed }) => {
+    // The corpora hold bad inputs: the comparison covered errors as well as samples.
+    if (name !== "data") assert.isAbove(failed, 5)
+  })
 
   const own = (id: string, extra = "") =>
     `{"id":"${id}","source":"NEJM","case":"A 60-year-old man has chest pain.","question":"What is the diagnosis?","options":{"A":"Angina","B":"Pericarditis"},"answer":"a"${extra}}`
@@ -47,13 +41,7 @@ describe("CaseDataset.scan agrees with load", () => {
     "a very long line": `${own("long", `,"explanation":"${"word ".repeat(4_000)}"`)}\n${own("short")}`,
     "invalid UTF-8 inside a text": new Uint8Array([...new TextEncoder().encode(own("u").slice(0, 60)), 0xff, ...new TextEncoder().encode(own("u").slice(60))])
   }
-  for (const [name, content] of Object.entries(special)) {
-    it.effect(`on ${name}`, () =>
-      Effect.gen(function* () {
-        const file = write(content, name === "MedQA generated id colliding with an explicit one" ? "gen-x.jsonl" : undefined)
-        yield* ScanCheck.agreeEveryWay(CaseDataset, file)
-      }))
-  }
+  ScanCheck.itAgreesOnEach(CaseDataset, special, write, { "MedQA generated id colliding with an explicit one": "gen-x.jsonl" })
 
   it.effect("on file names and kinds it refuses or reads whole: unknown extensions, a missing file, a folder, .ndjson, .JSONL", () =>
     Effect.gen(function* () {

@@ -103,10 +103,8 @@ const loadLocated = Effect.fn("CodeDataset.loadLocated")(function* (file: string
   yield* extensionOf(file)
   const text = yield* DatasetReader.readText(file)
   const { format, results } = text.trimStart().startsWith("[") ? yield* readArray(file, text) : readLines(file, text)
-  if (results.length === 0) return yield* error(file, null, null, "the file has no records")
-  const collected = yield* DatasetReader.collect(results, options.onBadInput)
-  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
-  return { format, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+  const { records, skipped } = yield* DatasetReader.collectUnique(file, results, options.onBadInput)
+  return { format, records, skipped }
 })
 
 /**

@@ -1,9 +1,10 @@
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { DatasetReader } from "@clinical-evals/core"
 import { CodeDataset } from "../src/index.js"
 
 const dir = mkdtempSync(join(tmpdir(), "code-dataset-"))
@@ -199,5 +200,34 @@ describe("CodeDataset.load: errors name file, line and field", () => {
       assert.include(none.message, "no records")
       const missing = yield* load(join(dir, "nope.jsonl")).pipe(Effect.flip)
       assert.include(missing.message, "not found")
+    }))
+})
+
+describe("CodeDataset.load: the format is told by the first line that parses", () => {
+  // Unlike case-challenge and summarize (the first line that holds an object, DatasetReader.jsonlStart),
+  // a line that parses but is not an object decides too: here the own format, so the MeDiSumCode
+  // record after it is refused for lacking the own format's fields. The difference is seen by users.
+  it.effect("a non-object line before a MeDiSumCode record makes the file the own format", () =>
+    Effect.gen(function* () {
+      const path = file("null-first.jsonl", ["null", note({ icd_codes: [{ code: "I10" }] })].join("\n"))
+      const ds = yield* load(path, "skip")
+      assert.strictEqual(ds.format, "code-jsonl")
+      assert.deepStrictEqual(ds.samples, [])
+      assert.deepStrictEqual(
+        ds.skipped.map((s) => [s.error.line, s.error.field, s.error.message]),
+        [
+          [1, null, "expected a JSON object, found null"],
+          [2, "id", "is missing (and 1 more problem)"]
+        ]
+      )
+      const start = yield* DatasetReader.jsonlStart(path).pipe(Effect.provide(NodeFileSystem.layer))
+      assert.deepStrictEqual(Option.map(start, (s) => s._tag === "Object" && "icd_codes" in s.fields), Option.some(true))
+    }))
+
+  it.effect("a broken line is passed over: the MeDiSumCode record after it decides", () =>
+    Effect.gen(function* () {
+      const ds = yield* load(file("broken-first.jsonl", ["{oops", note({ icd_codes: [{ code: "I10" }] })].join("\n")), "skip")
+      assert.strictEqual(ds.format, "medisumcode-jsonl")
+      assert.deepStrictEqual(ds.samples.map((s) => s.id), ["broken-first-1"])
     }))
 })

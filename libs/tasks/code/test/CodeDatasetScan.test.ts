@@ -8,33 +8,23 @@ import { CodeDataset, CodeTask } from "../src/index.js"
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const folders = { data: here("../data"), badInputs: here("../../../../apps/cli/test/reliability/bad-inputs") }
-const { filesIn, seeded } = ScanCheck
+const { seeded } = ScanCheck
 const { dir, write } = ScanCheck.tempFiles("code-scan-")
 
 const own = (id: string, extra = "") => `{"id":"${id}","text":"Discharge summary: hypertension.","codes":["I10"]${extra}}`
 const medisumcode = (extra = "") => `{"text":"Discharge summary: pneumonia.","icd_codes":[{"code":"J18.9"}]${extra}}`
 
 describe("CodeDataset.scan agrees with load", () => {
-  for (const [name, folder] of Object.entries(folders)) {
-    it.effect(`on every file of ${name}, with fail and skip`, () =>
-      Effect.gen(function* () {
-        const files = filesIn(folder)
-        assert.isAtLeast(files.length, name === "data" ? 2 : 15)
-        const { failed } = yield* ScanCheck.agreeOnFiles(CodeDataset, files)
-        if (name === "data") assert.strictEqual(failed, 0)
-        else assert.isAbove(failed, 10)
-      }))
-  }
+  ScanCheck.itAgreesOnFolders(CodeDataset, folders, (name) => (name === "data" ? 2 : 15), (name, { failed }) => {
+    if (name === "data") assert.strictEqual(failed, 0)
+    else assert.isAbove(failed, 10)
+  })
 
   const special: Record<string, string | Uint8Array> = {
-    "a broken JSON line": `${own("a")}\n{"id":"b",\n${own("c")}\n`,
+    ...ScanCheck.jsonlCases(own),
     "a missing field": `${own("a")}\n{"id":"b","text":"Note."}\n${own("c")}\n`,
     "a field of the wrong type": `${own("a")}\n${own("b", ',"codes":"I10"')}\n`,
-    "a repeated id": `${own("a")}\n${own("b")}\n${own("a")}\n${own("c")}\n`,
     "a repeated id before a bad record": `${own("a")}\n${own("a")}\n${own("b", ',"codes":[]')}\n`,
-    "a byte-order mark and CRLF": `\uFEFF${own("a")}\r\n\r\n${own("b")}\r\n`,
-    "an empty file": "",
-    "blank lines only": "\n \r\n",
     "non-object lines before the first MeDiSumCode record": `{"broken\n\n${medisumcode()}\n[1]\nnull\n${medisumcode(',"hadm_id":"h1"')}\n`,
     "a first line that parses but is not an object": `[1]\n${medisumcode()}\n`,
     "MeDiSumCode ids from the index among non-blank lines": `\n${medisumcode()}\n\n${medisumcode(',"note_id":"gen-x-1"')}\n${medisumcode()}\n`,
@@ -46,13 +36,7 @@ describe("CodeDataset.scan agrees with load", () => {
     "a very long line": `${own("long", `,"text":"${"word ".repeat(2_000)}"`)}\n${own("short")}`,
     "a binary file": new Uint8Array([0x7b, 0, 1, 2, 0x7d])
   }
-  for (const [name, content] of Object.entries(special)) {
-    it.effect(`on ${name}`, () =>
-      Effect.gen(function* () {
-        const file = write(content, name === "MeDiSumCode ids from the index among non-blank lines" ? "gen-x.jsonl" : undefined)
-        yield* ScanCheck.agreeEveryWay(CodeDataset, file)
-      }))
-  }
+  ScanCheck.itAgreesOnEach(CodeDataset, special, write, { "MeDiSumCode ids from the index among non-blank lines": "gen-x.jsonl" })
 
   it.effect("on file names: .json holding lines or an array, .NDJSON, and those it refuses", () =>
     Effect.gen(function* () {

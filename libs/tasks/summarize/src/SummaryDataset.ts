@@ -34,40 +34,42 @@ const { isJsonObject: isObject } = DatasetReader
 const asObject = (file: string, line: number, json: unknown): Either.Either<Record<string, unknown>, EvalError.DatasetError> =>
   isObject(json) ? Either.right(json) : Either.left(fileError(file, line, `expected a JSON object, found ${Array.isArray(json) ? "a list" : typeof json}`))
 
+/** A line's record fields, or why it has none: it is not valid JSON, or not an object. */
+const lineFields = (file: string, l: DatasetReader.NumberedLine): Either.Either<Record<string, unknown>, EvalError.DatasetError> =>
+  Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => asObject(file, l.line, json))
+
+/** The layout of a JSON Lines file, from the fields of its first record; an unknown one is an error at its line. */
+const layoutOf = (file: string, first: { readonly line: number; readonly fields: Record<string, unknown> }) =>
+  Either.mapLeft(classify(Object.keys(first.fields)), (m) => fileError(file, first.line, m))
+
 interface Read {
   readonly layout: Layout
   readonly results: ReadonlyArray<Result>
 }
 
 /** JSON Lines: the layout from the fields of the first line that holds an object. */
-const readJsonl = (file: string, text: string): Either.Either<Read, EvalError.DatasetError> => {
-  if (text.trimStart().startsWith("[")) {
-    return Either.left(fileError(file, 1, DatasetReader.ARRAY_NOT_JSONL))
-  }
+const readJsonl = Effect.fnUntraced(function* (file: string, text: string) {
   const lines = DatasetReader.nonBlankLines(text)
-  const parsed = lines.map((l) =>
-    DatasetReader.parseJsonLine(file, l).pipe(
-      Either.flatMap((json) => asObject(file, l.line, json))
+  const start = yield* DatasetReader.jsonlStart(file, { lines })
+  if (Option.isSome(start) && start.value._tag === "Array") {
+    return yield* fileError(file, 1, DatasetReader.ARRAY_NOT_JSONL)
+  }
+  const parsed = lines.map((l) => lineFields(file, l))
+  const first = Option.getOrUndefined(start)
+  if (first?._tag !== "Object") return yield* parsed.find(Either.isLeft)!.left
+  const layout = yield* layoutOf(file, first)
+  const ids = fallbackIds(layout, parsed.map((p) => (Either.isRight(p) ? p.right : {})), stem(file))
+  const read: Read = {
+    layout,
+    results: parsed.map((p, i) =>
+      p.pipe(
+        Either.flatMap((fields) => toSample(layout, fields, { file, line: lines[i]!.line }, ids[i]!)),
+        Either.map((value) => ({ line: lines[i]!.line, value }))
+      )
     )
-  )
-  const first = parsed.find(Either.isRight)
-  if (first === undefined) return Either.left(parsed.find(Either.isLeft)!.left)
-  return Either.map(
-    Either.mapLeft(classify(Object.keys(first.right)), (m) => fileError(file, lines[parsed.indexOf(first)]!.line, m)),
-    (layout) => {
-      const ids = fallbackIds(layout, parsed.map((p) => (Either.isRight(p) ? p.right : {})), stem(file))
-      return {
-        layout,
-        results: parsed.map((p, i) =>
-          p.pipe(
-            Either.flatMap((fields) => toSample(layout, fields, { file, line: lines[i]!.line }, ids[i]!)),
-            Either.map((value) => ({ line: lines[i]!.line, value }))
-          )
-        )
-      }
-    }
-  )
-}
+  }
+  return read
+})
 
 /** CSV with a header row (RFC 4180, core's `Csv`). */
 const readCsv = (file: string, text: string): Either.Either<Read, EvalError.DatasetError> => {
@@ -165,10 +167,8 @@ const loadLocated = Effect.fn("SummaryDataset.loadLocated")(function* (file: str
     const text = yield* DatasetReader.readText(file)
     read = yield* (container === "csv" ? readCsv(file, text) : readJsonl(file, text))
   }
-  if (read.results.length === 0) return yield* fileError(file, null, "the file has no records")
-  const collected = yield* DatasetReader.collect(read.results, options.onBadInput)
-  const unique = yield* DatasetReader.uniqueIds(file, collected.records, options.onBadInput)
-  return { container, kind: read.layout.kind, records: unique.records, skipped: [...collected.skipped, ...unique.skipped] }
+  const { records, skipped } = yield* DatasetReader.collectUnique(file, read.results, options.onBadInput)
+  return { container, kind: read.layout.kind, records, skipped }
 })
 
 /**
@@ -192,11 +192,6 @@ export const load = Effect.fn("SummaryDataset.load")(function* (file: string, op
   return dataset
 })
 
-/** What the first lines of a JSON Lines file say: a JSON array, or the first record that is an object. */
-type JsonlStart =
-  | { readonly _tag: "Array" }
-  | { readonly _tag: "Object"; readonly line: number; readonly fields: Record<string, unknown> }
-
 /**
  * Whether the ids of a layout without `id` come from its file-name column: every record has a
  * distinct, non-empty one (see `fallbackIds`). A pass that stops at the first record that has not.
@@ -207,8 +202,8 @@ const fileColumnServes = (file: string, column: string, options: DatasetReader.S
     return DatasetReader.findLine(
       file,
       (l) => {
-        const json = DatasetReader.parseJsonLine(file, l)
-        const v = Either.isRight(json) && isObject(json.right) ? json.right[column] : undefined
+        const fields = lineFields(file, l)
+        const v = Either.isRight(fields) ? fields.right[column] : undefined
         const value = typeof v === "string" || typeof v === "number" ? String(v).trim() : ""
         if (value === "" || seen.has(value)) return Option.some(false)
         seen.add(value)
@@ -242,24 +237,16 @@ export const scan = <E>(
       if (accepts(read.kind)) yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
       return { path: file, format: formatOf(read.kind, container), kind: read.kind, samples: read.records.length, skipped: read.skipped }
     }
-    let firstError: EvalError.DatasetError | undefined
-    const start = yield* DatasetReader.findLine(
-      file,
-      (l, index): Option.Option<JsonlStart> => {
-        if (index === 0 && l.text.trimStart().startsWith("[")) return Option.some({ _tag: "Array" })
-        const fields = Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => asObject(file, l.line, json))
-        if (Either.isRight(fields)) return Option.some({ _tag: "Object", line: l.line, fields: fields.right })
-        firstError ??= fields.left
-        return Option.none()
-      },
-      options
-    )
-    if (Option.isNone(start)) return yield* firstError ?? fileError(file, null, "the file has no records")
+    const start = yield* DatasetReader.jsonlStart(file, options)
+    if (Option.isNone(start)) {
+      // No line holds an object: the error of the first line, as load gives it.
+      const first = yield* DatasetReader.findLine(file, (l) => Option.some(lineFields(file, l)), options)
+      return yield* Option.isSome(first) && Either.isLeft(first.value) ? first.value.left : fileError(file, null, "the file has no records")
+    }
     if (start.value._tag === "Array") {
       return yield* fileError(file, 1, DatasetReader.ARRAY_NOT_JSONL)
     }
-    const line = start.value.line
-    const layout = yield* Either.mapLeft(classify(Object.keys(start.value.fields)), (m) => fileError(file, line, m))
+    const layout = yield* layoutOf(file, start.value)
     const fileIds = layout.id === undefined && layout.fileId !== undefined && (yield* fileColumnServes(file, layout.fileId, options))
     const prefix = stem(file)
     const handOver = accepts(layout.kind)

@@ -40,27 +40,17 @@ const problem = (fileId: string, extra = "") =>
   `{"File ID":"${fileId}","Subjectives":"Short of breath overnight.","Assessment":"72-year-old man with heart failure.","Summary":"Heart failure; AKI"${extra}}`
 
 describe("SummaryDataset.scan agrees with load", () => {
-  for (const [name, folder] of Object.entries(folders)) {
-    it.effect(`on every file of ${name}, with fail and skip`, () =>
-      Effect.gen(function* () {
-        const files = filesIn(folder)
-        assert.isAtLeast(files.length, name === "data" ? 6 : 15)
-        const { failed } = yield* ScanCheck.agreeOnFiles(SummaryDataset, files)
-        if (name === "data") assert.strictEqual(failed, 0)
-        else assert.isAbove(failed, 10)
-      }))
-  }
+  ScanCheck.itAgreesOnFolders(SummaryDataset, folders, (name) => (name === "data" ? 6 : 15), (name, { failed }) => {
+    if (name === "data") assert.strictEqual(failed, 0)
+    else assert.isAbove(failed, 10)
+  })
 
   const special: Record<string, string | Uint8Array> = {
-    "a broken JSON line": `${own("a")}\n{"id":"b",\n${own("c")}\n`,
+    ...ScanCheck.jsonlCases(own),
     "a missing field": `${own("a")}\n{"id":"b","source_text":"Text."}\n${own("c")}\n`,
     "an empty source": `${own("a")}\n${own("b", ',"source_text":"  "')}\n`,
     "a field of the wrong type": `${own("a")}\n${own("b", ',"reference_summary":{"x":1}')}\n`,
-    "a repeated id": `${own("a")}\n${own("b")}\n${own("a")}\n${own("c")}\n`,
     "a repeated id before a bad record": `${own("a")}\n${own("a")}\n${own("b", ',"source_text":""')}\n`,
-    "a byte-order mark and CRLF": `\uFEFF${own("a")}\r\n\r\n${own("b")}\r\n`,
-    "an empty file": "",
-    "blank lines only": "\n \r\n",
     "a JSON array": `\n  [${own("a")}]\n`,
     "non-object lines before the first record": `[1]\nnull\n{"broken\n\n${meqsum("m1")}\n${meqsum("m2")}\n`,
     "no line is an object": `1\n"text"\n{"broken\n`,
@@ -78,13 +68,7 @@ describe("SummaryDataset.scan agrees with load", () => {
     "invalid UTF-8 inside a text": new Uint8Array([...new TextEncoder().encode(own("u").slice(0, 40)), 0xff, ...new TextEncoder().encode(own("u").slice(40))]),
     "a binary file": new Uint8Array([0x7b, 0, 1, 2, 0x7d])
   }
-  for (const [name, content] of Object.entries(special)) {
-    it.effect(`on ${name}`, () =>
-      Effect.gen(function* () {
-        const file = write(content)
-        yield* ScanCheck.agreeEveryWay(SummaryDataset, file)
-      }))
-  }
+  ScanCheck.itAgreesOnEach(SummaryDataset, special, write)
 
   it.effect("on files read whole (CSV, .xlsx) and names it refuses (.json, .txt, a missing file, a folder)", () =>
     Effect.gen(function* () {

@@ -35,24 +35,10 @@ const decodeRecord = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string, 
     Either.map((sample) => ({ line, value: sample }))
   )
 
-/** Keeps the first of each id: with `fail` a repeated id ends the load, with `skip` it is set aside. */
-const uniqueIds = <S extends Task.TaskSample>(file: string, records: ReadonlyArray<DatasetReader.Located<S>>) => {
-  const seen = new Map<string, number>()
-  const kept: Array<DatasetReader.Located<S>> = []
-  const repeated: Array<Result<S>> = []
-  for (const r of records) {
-    const first = seen.get(r.value.id)
-    if (first === undefined) {
-      seen.set(r.value.id, r.line)
-      kept.push(r)
-    } else {
-      repeated.push(Either.left(DatasetReader.repeatedId(file, r.line, r.value.id, first)))
-    }
-  }
-  return { kept, repeated }
-}
-
 const { ARRAY_NOT_JSONL } = DatasetReader
+
+/** Whether a file that should be JSON Lines is one JSON array instead. */
+const isArray = (start: Option.Option<DatasetReader.JsonlStart>): boolean => Option.isSome(start) && start.value._tag === "Array"
 
 /** The extensions a format accepts, or the DatasetError for a file it cannot read. */
 const extensionOf = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string): Either.Either<string, EvalError.DatasetError> => {
@@ -79,22 +65,14 @@ const loadLocated = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row
         Either.flatMap(record, (r) => decodeRecord(format, file, r.line, index, r.fields))
       )
     } else {
-      if (text.trimStart().startsWith("[")) {
-        return yield* error(file, 1, null, ARRAY_NOT_JSONL)
-      }
-      results = DatasetReader.nonBlankLines(text).map((l, index) =>
+      const lines = DatasetReader.nonBlankLines(text)
+      if (isArray(yield* DatasetReader.jsonlStart(file, { lines }))) return yield* error(file, 1, null, ARRAY_NOT_JSONL)
+      results = lines.map((l, index) =>
         Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => decodeRecord(format, file, l.line, index, json))
       )
     }
-    if (results.length === 0) return yield* error(file, null, null, "the file has no records")
-    const collected = yield* DatasetReader.collect(results, options.onBadInput)
-    const { kept, repeated } = uniqueIds(file, collected.records)
-    const more = yield* DatasetReader.collect(repeated, options.onBadInput)
-    return {
-      format: ext === ".csv" ? (format.csv ?? format.jsonl) : format.jsonl,
-      records: kept,
-      skipped: [...collected.skipped, ...more.skipped]
-    }
+    const { records, skipped } = yield* DatasetReader.collectUnique(file, results, options.onBadInput)
+    return { format: ext === ".csv" ? (format.csv ?? format.jsonl) : format.jsonl, records, skipped }
   })
 
 /**
@@ -141,8 +119,7 @@ export const scan =
         const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
         return result
       }
-      const isArray = yield* DatasetReader.findLine(file, (l) => Option.some(l.text.trimStart().startsWith("[")), options)
-      if (Option.getOrElse(isArray, () => false)) return yield* error(file, 1, null, ARRAY_NOT_JSONL)
+      if (isArray(yield* DatasetReader.jsonlStart(file, options))) return yield* error(file, 1, null, ARRAY_NOT_JSONL)
       const read = yield* DatasetReader.scanJsonl(
         file,
         options,
