@@ -7,10 +7,9 @@
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
 import { NodeContext } from "@effect/platform-node"
 import { Effect } from "effect"
-import { build } from "esbuild"
 import { Ollama } from "ollama"
 import { execFileSync, spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -152,21 +151,6 @@ const memDir = join(root, "memory")
 mkdirSync(memDir)
 CaseGenerator.write(join(memDir, "cases.jsonl"), MEMORY_SAMPLES)
 const memScript = fileURLToPath(new URL("./harness-memory.ts", import.meta.url))
-// The same script compiled into one JavaScript file, as a built package would run it: no TypeScript
-// compiled at load time. better-sqlite3 stays outside (a native addon), found in node_modules.
-const compiledMemScript = join(BENCH_DIR, "tmp", "harness-memory.mjs")
-await build({
-  entryPoints: [memScript],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  conditions: ["@clinical-evals/source"],
-  external: ["better-sqlite3"],
-  outfile: compiledMemScript,
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: "error"
-})
 interface MemoryFigures {
   readonly samples: number
   readonly ok: number
@@ -192,7 +176,31 @@ const measureMemory = (nodeArgs: ReadonlyArray<string>, script: string): MemoryF
   return figures
 }
 const memory = measureMemory(["--import", "tsx", "--conditions=@clinical-evals/source"], memScript)
-const memoryCompiled = measureMemory([], compiledMemScript)
+
+// The clinical-evals command itself on the same file, as a user runs it: from its sources (the bin, tsx
+// compiling the TypeScript at load), and built into one JavaScript file (`npm run build` in apps/cli,
+// here into tmp/ inside the checkout so that the bundle finds better-sqlite3).
+const REPO = join(BENCH_DIR, "..", "..")
+const builtCli = join(BENCH_DIR, "tmp", "cli")
+execFileSync(process.execPath, [join(REPO, "apps/cli/scripts/build.mjs"), builtCli], { stdio: "ignore" })
+const peakScript = fileURLToPath(new URL("./report-peak.mjs", import.meta.url))
+const commandPeak = (bin: string): { readonly maxRssMb: number; readonly ok: number; readonly seconds: number } => {
+  const out = join(memDir, "cli-run")
+  const peakFile = join(memDir, "peak")
+  const started = performance.now()
+  execFileSync(
+    process.execPath,
+    ["--import", peakScript, bin, "case-challenge", "--dataset", join(memDir, "cases.jsonl"), "--model", "baseline:first", "--concurrency", "8", "--no-cache", "--out", out],
+    { cwd: memDir, stdio: "ignore", env: { ...process.env, PEAK_RSS_FILE: peakFile, XDG_CACHE_HOME: join(memDir, "cache") } }
+  )
+  const seconds = (performance.now() - started) / 1000
+  const ok = (JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as { counts: { ok: number } }).counts.ok
+  if (ok !== MEMORY_SAMPLES) throw new Error(`memory run of ${bin}: ${ok} of ${MEMORY_SAMPLES} samples ok`)
+  rmSync(out, { recursive: true, force: true })
+  return { maxRssMb: Number(readFileSync(peakFile, "utf8")), ok, seconds }
+}
+const commandFromSources = commandPeak(join(REPO, "apps/cli/bin/clinical-evals.mjs"))
+const commandBuilt = commandPeak(join(builtCli, "clinical-evals.mjs"))
 rmSync(join(BENCH_DIR, "tmp"), { recursive: true, force: true })
 
 const row = (name: string, ms: number, n: number) =>
@@ -215,13 +223,12 @@ row("harness", median(satHarness), SATURATION_SAMPLES)
 ratio("saturation: harness requests/s / capacity", (SATURATION_SAMPLES * 1000) / median(satHarness) / capacity, ">=0.9")
 ratio("saturation: bare loop requests/s / capacity", (SATURATION_SAMPLES * 1000) / median(satBare) / capacity, ">=0.9")
 
-console.log(`\nMemory, ${fmt(MEMORY_SAMPLES)} generated samples through the harness (baseline:first, concurrency 8), each in a child process`)
-const memoryReport = (label: string, m: MemoryFigures) => {
-  console.log(`  ${label}: ${fmt(m.ok)} ok in ${fmt(m.seconds, 1)} s; dataset file ${fmt(m.datasetMb, 0)} MB; resident set with the code loaded, before the run ${fmt(m.rssAtStartMb, 0)} MB`)
-  console.log(`    PEAK resident set ${fmt(m.maxRssMb, 0)} MB (target < 300 MB: ${m.maxRssMb < 300 ? "met" : "MISSED"})`)
-  console.log(`    live heap: ${fmt(m.liveHeapAtStartMb, 0)} MB before the run; at most ${fmt(m.liveHeapDuringRunMb, 0)} MB after V8's own full collections during it; ${fmt(m.liveHeapAtEndMb, 0)} MB after it with its ${fmt(m.records)} compact records held`)
-}
-memoryReport("as the CLI runs today (tsx compiles the TypeScript sources at load)", memory)
-memoryReport("compiled into one JavaScript file (as a built package would run)", memoryCompiled)
+console.log(`\nMemory, ${fmt(MEMORY_SAMPLES)} generated samples (a ${fmt(memory.datasetMb, 0)} MB file), baseline:first, concurrency 8, each run in a child process`)
+const peakLine = (label: string, mb: number, seconds: number) =>
+  console.log(`  PEAK resident set, ${label.padEnd(68)}${fmt(mb, 0).padStart(5)} MB in ${fmt(seconds, 1)} s (target < 300 MB: ${mb < 300 ? "met" : "MISSED"})`)
+peakLine("the command from its sources (npx clinical-evals case-challenge)", commandFromSources.maxRssMb, commandFromSources.seconds)
+peakLine("the command built (npm run build in apps/cli, one JavaScript file)", commandBuilt.maxRssMb, commandBuilt.seconds)
+peakLine("the harness alone (Runner.run, from its sources)", memory.maxRssMb, memory.seconds)
+console.log(`  the harness alone: resident set with the code loaded, before the run ${fmt(memory.rssAtStartMb, 0)} MB; live heap ${fmt(memory.liveHeapAtStartMb, 0)} MB before the run, ${memory.liveHeapDuringRunMb > 0 ? `at most ${fmt(memory.liveHeapDuringRunMb, 0)} MB after V8's own full collections during it` : "no full collection by V8 during it"}, ${fmt(memory.liveHeapAtEndMb, 0)} MB after it with its ${fmt(memory.records)} compact records held`)
 rmSync(root, { recursive: true, force: true })
 console.log(`\ndone in ${fmt((performance.now() - started) / 1000, 1)} s`)
