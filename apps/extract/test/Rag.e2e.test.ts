@@ -23,6 +23,9 @@ describe("extract --rag", () => {
     assert.isBoolean(first.details.retrievalHit)
     assert.isAtMost(first.details.retrieval.retrieved.length, 3)
     assert.isAbove(first.details.retrieval.retrieved.length, 0)
+    // run.json records the evaluator's own flags with the common ones, so that the run can be made again.
+    const options = JSON.parse(readFileSync(join(cwd, "run", "run.json"), "utf8")).options
+    assert.include(options, { task: "longhealth-task1", rag: true, retrieveK: 3, embedModel: null, limit: 6 })
   })
 
   it("refuses retrieval flags without --rag, and --rag on a task with no documents (exit 2)", () => {

@@ -68,6 +68,15 @@ export const commandLine = (evaluator: string, argv: ReadonlyArray<string>): Rea
 const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)
 
 /**
+ * The evaluator's own flags as run.json records them (e.g. extract's `task`, `rag`, `retrieveK`,
+ * `embedModel`): a flag not given is null, so that a run says how it was made in full.
+ */
+const ownFlagValues = (extra: unknown): Record<string, unknown> =>
+  extra !== null && typeof extra === "object"
+    ? Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, Option.isOption(value) ? Option.getOrNull(value) : value]))
+    : {}
+
+/**
  * Runs one evaluator from parsed flags: picks the run folder, builds the model, cache and progress
  * layers, runs the pipeline, writes report.md, prints the summary table. Sets the exit code to 1 when
  * some samples still failed after retries.
@@ -123,7 +132,8 @@ export const execute = Effect.fn("EvaluatorCommand.execute")(function* <Extra>(
       shard: shard === null ? null : Shard.label(shard),
       keepAlive: Option.getOrNull(flags.keepAlive),
       cache: flags.noCache ? null : Option.getOrElse(flags.cache, () => ResponseCache.defaultFile()),
-      onBadInput: flags.onBadInput
+      onBadInput: flags.onBadInput,
+      ...ownFlagValues(extra)
     },
     tool: { ...spec.tool, gitCommit: gitCommit() }
   }
