@@ -60,20 +60,17 @@ const spec: EvaluatorCommand.EvaluatorSpec<Extra> = {
     "hallucinated answers to unanswerable questions). Each task's default model is its own baseline.",
   tool: { name: "clinical-evals", version: pkg.version },
   options: {
-    task: Options.choice("task", TASKS).pipe(
-      Options.withDescription(
-        "The task to run (see above). Default: medisumqa. Each task's own few-shot default (CLUE's k), used when " +
-          `--shots is not given: medisumqa ${MeDiSumQaTask.DEFAULT_SHOTS}, mednli ${MedNliTask.DEFAULT_SHOTS}, ` +
-          `structured ${StructuredTask.DEFAULT_SHOTS}, longhealth 0.`
-      ),
-      Options.withDefault("medisumqa" as TaskName)
+    task: CommonOptions.withDefault(
+      Options.choice("task", TASKS),
+      "The task to run (see above). Default: medisumqa. Each task's own few-shot default (CLUE's k), used when " +
+        `--shots is not given: medisumqa ${MeDiSumQaTask.DEFAULT_SHOTS}, mednli ${MedNliTask.DEFAULT_SHOTS}, ` +
+        `structured ${StructuredTask.DEFAULT_SHOTS}, longhealth 0.`,
+      "medisumqa"
     ),
-    contextTokens: Options.integer("context-tokens").pipe(
-      Options.withDescription(
-        `LongHealth tasks only: the prompt's token budget (estimated); documents that do not fit are left out and ` +
-          `recorded in the sample's details. Default: ${LongHealthTask.DEFAULT_CONTEXT_TOKENS}.`
-      ),
-      Options.optional
+    contextTokens: CommonOptions.optional(
+      Options.integer("context-tokens"),
+      `LongHealth tasks only: the prompt's token budget (estimated); documents that do not fit are left out and ` +
+        `recorded in the sample's details. Default: ${LongHealthTask.DEFAULT_CONTEXT_TOKENS}.`
     ),
     rag: Options.boolean("rag").pipe(
       Options.withDescription(
@@ -82,25 +79,25 @@ const spec: EvaluatorCommand.EvaluatorSpec<Extra> = {
           "them are recorded, and retrieval_recall is reported). BM25 unless --embed-model is given. See docs/retrieval.md."
       )
     ),
-    retrieveK: Options.integer("retrieve-k").pipe(
-      Options.withDescription(`With --rag: how many chunks to retrieve. Default: ${RetrievalStage.DEFAULT_K}.`),
-      Options.optional
+    retrieveK: CommonOptions.optional(
+      Options.integer("retrieve-k"),
+      `With --rag: how many chunks to retrieve. Default: ${RetrievalStage.DEFAULT_K}.`
     ),
-    embedModel: Options.text("embed-model").pipe(
-      Options.withDescription("With --rag: retrieve by cosine similarity of this Ollama embedding model's vectors (ollama:<tag>) instead of BM25."),
-      Options.optional
+    embedModel: CommonOptions.optional(
+      Options.text("embed-model"),
+      "With --rag: retrieve by cosine similarity of this Ollama embedding model's vectors (ollama:<tag>) instead of BM25."
     ),
-    embedCache: Options.text("embed-cache").pipe(
-      Options.withDescription("With --embed-model: the embedding store. Default: ~/.cache/clinical-evals/embeddings.sqlite."),
-      Options.optional
+    embedCache: CommonOptions.optional(
+      Options.text("embed-cache"),
+      "With --embed-model: the embedding store. Default: ~/.cache/clinical-evals/embeddings.sqlite."
     ),
-    chunkChars: Options.integer("chunk-chars").pipe(
-      Options.withDescription("With --rag: the longest chunk in characters (chunks end on sentence boundaries)."),
-      Options.optional
+    chunkChars: CommonOptions.optional(
+      Options.integer("chunk-chars"),
+      "With --rag: the longest chunk in characters (chunks end on sentence boundaries)."
     ),
-    chunkOverlap: Options.integer("chunk-overlap").pipe(
-      Options.withDescription("With --rag: sentences repeated between consecutive chunks."),
-      Options.optional
+    chunkOverlap: CommonOptions.optional(
+      Options.integer("chunk-overlap"),
+      "With --rag: sentences repeated between consecutive chunks."
     )
   },
   task: (extra) => chooseTask(extra, null)
@@ -108,13 +105,11 @@ const spec: EvaluatorCommand.EvaluatorSpec<Extra> = {
 
 const common = {
   ...CommonOptions.options,
-  model: Options.text("model").pipe(
-    Options.withDescription(
-      "Model to evaluate, repeatable: ollama:<tag> (e.g. ollama:llama3:8b) or baseline:<name>. Default: the task's " +
-        "baseline (medisumqa: baseline:sentence, structured: baseline:pattern, mednli: baseline:overlap, longhealth: " +
-        "baseline:passage-overlap), which needs no server."
-    ),
-    Options.repeated
+  model: CommonOptions.repeated(
+    Options.text("model"),
+    "Model to evaluate, repeatable: ollama:<tag> (e.g. ollama:llama3:8b) or baseline:<name>. Default: the task's " +
+      "baseline (medisumqa: baseline:sentence, structured: baseline:pattern, mednli: baseline:overlap, longhealth: " +
+      "baseline:passage-overlap), which needs no server."
   )
 }
 

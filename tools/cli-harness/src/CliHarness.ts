@@ -50,6 +50,24 @@ export const workdir = (prefix = "e2e-") => mkdtempSync(join(tmpdir(), prefix))
 /** A JSON file's content. */
 export const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"))
 
-/** A JSON Lines file's records. */
+/** A JSON Lines file's records (none for an empty file). */
 export const readLines = (file: string) =>
-  readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>)
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, any>)
+
+/**
+ * Resolves when `check` holds, polling every 10 ms (e.g. until a fake server has seen N calls, to signal
+ * the bin at that moment); rejects after two minutes.
+ */
+export const waitUntil = (check: () => boolean): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const tick = () => {
+      if (check()) return resolve()
+      if (process.hrtime.bigint() - started > 120_000_000_000n) return reject(new Error("condition never met"))
+      setTimeout(tick, 10)
+    }
+    tick()
+  })

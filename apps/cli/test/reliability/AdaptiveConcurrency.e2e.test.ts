@@ -3,13 +3,16 @@
  * harness, started at 16 calls at once, backs off, lowers its concurrency and finishes every sample.
  */
 import { FakeOllama } from "@clinical-evals/fake-ollama"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { createServer, request as httpRequest } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
-import { readLines, run, workdir } from "./BinProcess.js"
+import { run } from "./BinProcess.js"
 import * as SyntheticCases from "./SyntheticCases.js"
+
+const { readLines, workdir } = CliHarness
 
 const N = 200
 const LIMIT = 3

@@ -3,13 +3,16 @@
  * unreachable host) through the real bin. Each exits 2 with one clear line naming the file, the line and
  * the field where they apply, and leaves no run folder behind.
  */
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { existsSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { run, workdir } from "./BinProcess.js"
+import { run } from "./BinProcess.js"
+
+const { workdir } = CliHarness
 
 const CORPUS = fileURLToPath(new URL("./bad-inputs/", import.meta.url))
 

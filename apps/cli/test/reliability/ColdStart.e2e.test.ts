@@ -3,11 +3,14 @@
  * call gets `--first-call-timeout` (default 600 s), the others `--timeout`.
  */
 import { FakeOllama } from "@clinical-evals/fake-ollama"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { join } from "node:path"
-import { readLines, run, workdir } from "./BinProcess.js"
+import { run } from "./BinProcess.js"
 import * as SyntheticCases from "./SyntheticCases.js"
+
+const { readLines, workdir } = CliHarness
 
 const N = 20
 

@@ -5,11 +5,14 @@
  * samples carry their error, and running the same command again retries only those.
  */
 import { FakeOllama } from "@clinical-evals/fake-ollama"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { join } from "node:path"
-import { readJson, readLines, run, workdir } from "./BinProcess.js"
+import { run } from "./BinProcess.js"
 import * as SyntheticCases from "./SyntheticCases.js"
+
+const { readJson, readLines, workdir } = CliHarness
 
 const N = 500
 

@@ -5,11 +5,14 @@
  */
 import { RunStore } from "@clinical-evals/core"
 import { FakeOllama } from "@clinical-evals/fake-ollama"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { join } from "node:path"
-import { readJson, readLines, run, start, waitUntil, workdir } from "./BinProcess.js"
+import { run, start } from "./BinProcess.js"
 import * as SyntheticCases from "./SyntheticCases.js"
+
+const { readJson, readLines, waitUntil, workdir } = CliHarness
 
 const N = 120
 

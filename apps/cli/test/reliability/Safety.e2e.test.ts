@@ -5,13 +5,16 @@
  * of the bin is recorded by a preloaded module (fixtures/network-log.mjs).
  */
 import { FakeOllama } from "@clinical-evals/fake-ollama"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { readJson, ROOT, run, workdir } from "./BinProcess.js"
+import { ROOT, run } from "./BinProcess.js"
 import * as SyntheticCases from "./SyntheticCases.js"
+
+const { readJson, workdir } = CliHarness
 
 const N = 12
 const SECRET = "sk-test-4f1b0c9e7d2a4c55b8e3-never-write-me"

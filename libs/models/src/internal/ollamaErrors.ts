@@ -1,6 +1,7 @@
 import { ModelError } from "@clinical-evals/core"
+import { aborted, fromStatus, fromTypeError } from "./httpErrors.js"
 
-const { ModelNotFoundError, ModelRequestError, ModelResponseError, ModelUnavailableError } = ModelError
+const { ModelNotFoundError, ModelResponseError } = ModelError
 
 /** Where a call went, for error messages. */
 export interface CallContext {
@@ -20,15 +21,6 @@ export const notFound = (ctx: CallContext, detail?: string): ModelError.ModelNot
       (detail ? ` (server said: ${detail})` : "")
   })
 
-const causeText = (e: Error): string => {
-  const cause = (e as { cause?: unknown }).cause
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code
-    return typeof code === "string" && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message
-  }
-  return ""
-}
-
 /**
  * Maps what the `ollama` client throws to the model error family:
  * - `ResponseError` (a non-2xx answer): 404 or a 4xx saying "not found" → ModelNotFoundError; 429 and 5xx →
@@ -47,23 +39,14 @@ export const toModelError =
       if (status === 404 || (status >= 400 && status < 500 && status !== 429 && /not found/i.test(e.message))) {
         return notFound(ctx, e.message)
       }
-      if (status === 429 || status >= 500) {
-        return new ModelUnavailableError({ host, status, message: `Ollama at ${host} answered ${status}: ${e.message}` })
-      }
-      return new ModelRequestError({ host, status, message: `Ollama at ${host} refused the request (${status}): ${e.message}` })
+      return fromStatus(host, `Ollama at ${host}`, status, e.message)
     }
-    if (e.name === "AbortError") {
-      return new ModelUnavailableError({ host, status: null, message: `the request to ${host} was aborted` })
-    }
+    if (e.name === "AbortError") return aborted(host)
     if (e instanceof TypeError) {
-      const cause = causeText(e)
-      return new ModelUnavailableError({
-        host,
-        status: null,
-        message:
-          e.message === "fetch failed"
-            ? `cannot reach Ollama at ${host}${cause ? `: ${cause}` : ""} (is \`ollama serve\` running there?)`
-            : `the connection to Ollama at ${host} broke mid-answer: ${e.message}${cause ? ` (${cause})` : ""}`
+      return fromTypeError(host, e, {
+        unreachable: `Ollama at ${host}`,
+        hint: "is `ollama serve` running there?",
+        connection: `Ollama at ${host}`
       })
     }
     if (e instanceof SyntaxError) {

@@ -1,7 +1,8 @@
 import { ModelError } from "@clinical-evals/core"
+import { aborted, fromStatus, fromTypeError } from "./httpErrors.js"
 import { BadAnswerError, HttpStatusError } from "./openAiClient.js"
 
-const { ModelNotFoundError, ModelRequestError, ModelResponseError, ModelUnavailableError } = ModelError
+const { ModelNotFoundError, ModelRequestError, ModelResponseError } = ModelError
 
 /** Where a call went, for error messages. Holds the NAME of the key's variable, never the key. */
 export interface CallContext {
@@ -32,15 +33,6 @@ const keyAdvice = (ctx: CallContext) =>
     ? `the API key in $${ctx.apiKeyEnv} was not accepted: set ${ctx.apiKeyEnv} to a key this server accepts`
     : `no API key was sent because $${ctx.apiKeyEnv} is not set: set it (or name another variable with --api-key-env)`
 
-const causeText = (e: Error): string => {
-  const cause = (e as { cause?: unknown }).cause
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code
-    return typeof code === "string" && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message
-  }
-  return ""
-}
-
 /**
  * Maps what a call throws to the model error family:
  * - 401/403 → ModelRequestError naming the key's environment variable (never the key);
@@ -70,22 +62,15 @@ export const toModelError =
         })
       }
       if (status === 404) return notServed(ctx, null, detail)
-      if (status === 429 || status >= 500) {
-        return new ModelUnavailableError({ host, status, message: `the server at ${host} answered ${status}: ${detail}` })
-      }
-      return new ModelRequestError({ host, status, message: `the server at ${host} refused the request (${status}): ${detail}` })
+      return fromStatus(host, `the server at ${host}`, status, detail)
     }
     if (!(e instanceof Error)) return new ModelResponseError({ host, message: `unexpected failure from ${host}: ${String(e)}` })
-    if (e.name === "AbortError") return new ModelUnavailableError({ host, status: null, message: `the request to ${host} was aborted` })
+    if (e.name === "AbortError") return aborted(host)
     if (e instanceof TypeError) {
-      const cause = causeText(e)
-      return new ModelUnavailableError({
-        host,
-        status: null,
-        message:
-          e.message === "fetch failed"
-            ? `cannot reach the OpenAI-compatible server at ${host}${cause ? `: ${cause}` : ""} (is it running, and is --base-url right?)`
-            : `the connection to ${host} broke mid-answer: ${e.message}${cause ? ` (${cause})` : ""}`
+      return fromTypeError(host, e, {
+        unreachable: `the OpenAI-compatible server at ${host}`,
+        hint: "is it running, and is --base-url right?",
+        connection: host
       })
     }
     if (e instanceof SyntaxError) return new ModelResponseError({ host, message: `the server at ${host} sent malformed JSON: ${e.message}` })
