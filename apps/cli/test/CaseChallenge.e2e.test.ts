@@ -3,62 +3,17 @@
  * project's fake Ollama server on 127.0.0.1 through the real `ollama` client.
  */
 import { NodeFileSystem } from "@effect/platform-node"
+import { CliHarness } from "@clinical-evals/cli-harness"
 import { FakeOllama } from "@clinical-evals/fake-ollama"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url))
-const BIN = join(ROOT, "apps/cli/bin/clinical-evals.mjs")
-
-interface Result {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const start = (args: ReadonlyArray<string>, cwd: string): { child: ChildProcess; done: Promise<Result> } => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, XDG_CACHE_HOME: join(cwd, ".cache"), OLLAMA_HOST: "" },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout!.on("data", (d) => (stdout += d))
-  child.stderr!.on("data", (d) => (stderr += d))
-  const done = new Promise<Result>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  )
-  return { child, done }
-}
-
-const cli = (args: ReadonlyArray<string>, cwd: string) => Effect.promise(() => start(args, cwd).done)
-
-const waitUntil = (check: () => boolean) =>
-  Effect.promise(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const started = process.hrtime.bigint()
-        const tick = () => {
-          if (check()) return resolve()
-          if (process.hrtime.bigint() - started > 60_000_000_000n) return reject(new Error("condition never met"))
-          setTimeout(tick, 20)
-        }
-        tick()
-      })
-  )
-
-const workdir = () => mkdtempSync(join(tmpdir(), "e2e-"))
-const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"))
-const readLines = (file: string) =>
-  readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>)
+const { cli, readJson, readLines, start } = CliHarness
+const workdir = () => CliHarness.workdir("e2e-")
+const waitUntil = (check: () => boolean) => Effect.promise(() => CliHarness.waitUntil(check))
 
 const samples = (await Effect.runPromise(
   CaseChallengeTask.CaseChallengeTask.load(CaseChallengeTask.CaseChallengeTask.defaultDataset, { onBadInput: "fail" }).pipe(
