@@ -238,6 +238,19 @@ export const itAgreesOnEach = <D extends Loaded, E>(
   }
 }
 
+/**
+ * Lines every JSON Lines reader must refuse or pass over, as makers for `agreeOnGenerated`'s `kinds`
+ * (spread after the reader's own): a record cut short, whose id `id()` draws like the good records'
+ * ids, a JSON array, an empty line, a line of spaces, and `null`.
+ */
+export const badLineKinds = (id: () => string): ReadonlyArray<() => string> => [
+  () => `{"id":"${id()}",`,
+  () => "[1,2]",
+  () => "",
+  () => "  ",
+  () => "null"
+]
+
 /** How to generate the files of `agreeOnGenerated`. */
 export interface Generate {
   /** The numbers everything random is drawn from (see `seeded`). */

@@ -94,6 +94,16 @@ describe("ScanCheck", () => {
     assert.notDeepEqual(Array.from({ length: 50 }, () => other(10)), first)
   })
 
+  it("badLineKinds makes a cut-short record with a drawn id, a JSON array, blank lines and null, none of them a JSON object", () => {
+    let n = 0
+    const made = ScanCheck.badLineKinds(() => `x${n++}`).map((k) => k())
+    assert.deepStrictEqual(made, ['{"id":"x0",', "[1,2]", "", "  ", "null"])
+    for (const line of made) {
+      const parsed = Either.try(() => JSON.parse(line) as unknown)
+      assert.isFalse(Either.isRight(parsed) && typeof parsed.right === "object" && parsed.right !== null && !Array.isArray(parsed.right), line)
+    }
+  })
+
   it("tempFiles writes numbered or named files, and filesIn lists them without the ignored endings", () => {
     const { dir, write } = ScanCheck.tempFiles("scan-check-")
     assert.isTrue(basename(dir).startsWith("scan-check-"))

@@ -75,11 +75,7 @@ describe("CaseDataset.scan agrees with load", () => {
         () => medqa(`,"id":"m${random(5)}"`),
         () => medqa(',"answer_idx":1'),
         () => medqa(',"meta_info":"step1"'),
-        () => `{"id":"c${random(25)}",`,
-        () => "[1,2]",
-        () => "",
-        () => "   ",
-        () => "null"
+        ...ScanCheck.badLineKinds(() => `c${random(25)}`)
       ]
       const { failed, files, skippedSome } = yield* ScanCheck.agreeOnGenerated(CaseDataset, {
         random,

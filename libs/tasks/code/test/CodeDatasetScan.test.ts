@@ -65,11 +65,7 @@ describe("CodeDataset.scan agrees with load", () => {
         () => own(`n${random(20)}`, `,"text":"Fièvre ${"é€𝄞".repeat(random(800))}"`),
         () => medisumcode(),
         () => medisumcode(`,"hadm_id":"n${random(20)}"`),
-        () => `{"id":"n${random(20)}",`,
-        () => "[1,2]",
-        () => "",
-        () => "  ",
-        () => "null"
+        ...ScanCheck.badLineKinds(() => `n${random(20)}`)
       ]
       const { failed, skippedSome } = yield* ScanCheck.agreeOnGenerated(CodeDataset, {
         random,

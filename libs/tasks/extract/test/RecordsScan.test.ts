@@ -121,11 +121,7 @@ describe("extract tasks: scan agrees with load", () => {
           () => line(null),
           () => line(`r${random(20)}`, broken[name]),
           () => line(`r${random(20)}`, `,"extra":"fièvre ${"é€𝄞".repeat(random(800))}"`),
-          () => `{"id":"r${random(20)}",`,
-          () => "[1,2]",
-          () => "",
-          () => "   ",
-          () => "null"
+          ...ScanCheck.badLineKinds(() => `r${random(20)}`)
         ]
         const { failed, skippedSome } = yield* ScanCheck.agreeOnGenerated(reader(name), {
           random,
