@@ -1,5 +1,5 @@
 import { Options } from "@effect/cli"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { EvalError } from "@clinical-evals/core"
 import { EvaluatorCommand } from "@clinical-evals/evaluator"
 import { DeclarativeTask } from "@clinical-evals/task-declarative"
