@@ -1,5 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder, RunMerge } from "@clinical-evals/core"
 import { Markdown, SummaryTable } from "@clinical-evals/reporting"
 import { Console, Effect } from "effect"

@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { DatasetReader, EvalError } from "@clinical-evals/core"
 import { PairScores } from "@clinical-evals/metrics"
 import { Console, Effect, Option } from "effect"

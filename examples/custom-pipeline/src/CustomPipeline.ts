@@ -6,7 +6,7 @@ import { ChatMessage, Progress, ResponseCache, Runner, type Task } from "@clinic
 import { Accuracy, McNemar } from "@clinical-evals/metrics"
 import { ModelResolver } from "@clinical-evals/models"
 import { CaseChallengeTask, type CaseSample } from "@clinical-evals/task-case-challenge"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Layer } from "effect"
 
 /** 1. A custom prompt: terse, no system message, options as `(A) …`, answer on the last line. */

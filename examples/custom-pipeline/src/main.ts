@@ -2,7 +2,7 @@
  * Runs the example: `npx tsx --conditions=@clinical-evals/source examples/custom-pipeline/src/main.ts [model-a model-b]`.
  * Without arguments it compares the two built-in baselines, so it needs no server.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"

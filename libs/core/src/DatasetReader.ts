@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Array as Arr, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { DatasetError } from "./EvalError.js"
 import type { OnBadInput, SkippedRecord } from "./Task.js"

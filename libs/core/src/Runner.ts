@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { createHash } from "node:crypto"
 import { Clock, Effect, Exit, Option, Queue, Stream } from "effect"
 import * as ConcurrencyLimiter from "./ConcurrencyLimiter.js"

@@ -1,4 +1,4 @@
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type { Effect } from "effect"
 import type { ChatMessage } from "./ChatMessage.js"
 import type { DatasetError, TaskError } from "./EvalError.js"

@@ -1,5 +1,5 @@
 import { Command, type Options } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, type ModelError, Progress, ResponseCache, RunFolder, Runner, Shard, type Task } from "@clinical-evals/core"
 import { ModelResolver, Resilience } from "@clinical-evals/models"
 import { Markdown, SummaryTable } from "@clinical-evals/reporting"

@@ -1,5 +1,5 @@
 import { DatasetReader, EvalError } from "@clinical-evals/core"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Schema } from "effect"
 import { extname, join, relative, sep } from "node:path"
 import type { SourceDocument } from "./Chunk.js"

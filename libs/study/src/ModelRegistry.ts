@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError } from "@clinical-evals/core"
 import { ModelSpec } from "@clinical-evals/models"
 import { Effect, ParseResult, Schema } from "effect"

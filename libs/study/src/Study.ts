@@ -1,4 +1,4 @@
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type { EvalError, ModelError, Progress, ResponseCache } from "@clinical-evals/core"
 import type { Comparison } from "@clinical-evals/reporting"
 import { Clock, Effect, Option } from "effect"

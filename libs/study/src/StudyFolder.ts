@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder } from "@clinical-evals/core"
 import { Clock, Effect, Option, Schema } from "effect"
 import { join } from "node:path"

@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder } from "@clinical-evals/core"
 import type { Comparison } from "@clinical-evals/reporting"
 import { ComparisonHtml, ComparisonMarkdown, SummaryCsv } from "@clinical-evals/reporting"

@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder, type SampleRecord, Summary } from "@clinical-evals/core"
 import { Effect, ParseResult, Schema } from "effect"
 import { join } from "node:path"

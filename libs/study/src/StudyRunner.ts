@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, type ModelError, Progress, type ResponseCache, RunFolder, Runner, type Task } from "@clinical-evals/core"
 import { Baseline, ModelResolver, ModelSpec, OllamaHost } from "@clinical-evals/models"
 import { RagVariant } from "@clinical-evals/retrieval"

@@ -5,7 +5,7 @@
 import { Progress, ResponseCache, Runner } from "@clinical-evals/core"
 import { ModelResolver } from "@clinical-evals/models"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
-import { NodeContext } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Effect, Layer } from "effect"
 
 export interface HarnessOptions {

@@ -5,7 +5,7 @@
  * compared is measured in this run, side by side. See docs/benchmarks.md for the method.
  */
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
-import { NodeContext } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Effect } from "effect"
 import { Ollama } from "ollama"
 import { execFileSync, spawn } from "node:child_process"

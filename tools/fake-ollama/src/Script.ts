@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Data, Effect, Either, ParseResult, Schema } from "effect"
 import { type Config, FaultKind } from "./FakeOllama.js"
 

@@ -6,7 +6,8 @@
  *
  * prints its URL (`http://127.0.0.1:<port>`) on one line, then serves until SIGINT or SIGTERM.
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect } from "effect"
 import { parseArgs } from "node:util"
 import * as FakeOllama from "./FakeOllama.js"

@@ -1,5 +1,5 @@
-import type { FileSystem } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { assert, it } from "@effect/vitest"
 import { Effect, Either, Predicate } from "effect"
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs"

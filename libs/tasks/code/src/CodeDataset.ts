@@ -1,6 +1,6 @@
 import { DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Option } from "effect"
 import { basename, extname } from "node:path"
 import { CodeSample, MeDiSumCodeRecord, NoteId, OwnRecord } from "./CodeSample.js"

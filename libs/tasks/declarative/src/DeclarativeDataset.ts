@@ -1,6 +1,6 @@
 import { Csv, DatasetReader, EvalError, type Task } from "@clinical-evals/core"
 import { IcdCode } from "@clinical-evals/parsers"
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either } from "effect"
 import { basename, extname } from "node:path"
 import { type DeclarativeSample, renderOptions } from "./DeclarativeSample.js"

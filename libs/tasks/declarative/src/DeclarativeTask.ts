@@ -1,5 +1,5 @@
 import { ChatMessage, type EvalError, type Task } from "@clinical-evals/core"
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { IcdCode } from "@clinical-evals/parsers"
 import { Effect } from "effect"
 import * as DeclarativeAnswer from "./DeclarativeAnswer.js"

@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import { dirname, resolve } from "node:path"

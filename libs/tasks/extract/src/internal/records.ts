@@ -1,6 +1,6 @@
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Option, type Schema } from "effect"
 import { basename, extname } from "node:path"
 

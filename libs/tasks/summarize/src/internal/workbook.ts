@@ -1,7 +1,6 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError } from "@clinical-evals/core"
 import { Effect } from "effect"
-import readXlsxFile from "read-excel-file/node"
 
 /** One sheet of a workbook: its name and its rows, `rows[i]` being sheet row `i + 1`. */
 export interface Sheet {
@@ -34,7 +33,8 @@ export const read = Effect.fn("Workbook.read")(function* (file: string) {
     return yield* fail(file, "not an Excel .xlsx workbook (an .xlsx file is a zip archive; this one is not): save it as .xlsx or CSV (UTF-8)")
   }
   const sheets = yield* Effect.tryPromise({
-    try: () => readXlsxFile(Buffer.from(bytes)),
+    // Loaded when a workbook is read, not at every start of the command (it is 47 modules).
+    try: () => import("read-excel-file/node").then(({ default: readXlsxFile }) => readXlsxFile(Buffer.from(bytes))),
     catch: (e) => fail(file, `cannot read the workbook: ${e instanceof Error ? e.message : String(e)}`)
   })
   return sheets.map((s): Sheet => ({ name: s.sheet, rows: s.data }))
