@@ -2,6 +2,7 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { EvalError, ModelError } from "@clinical-evals/core"
 import { Effect } from "effect"
+import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -31,6 +32,25 @@ describe("Main.describeFailure", () => {
     assert.include(missing.message, "ollama pull x")
     assert.strictEqual(Main.describeFailure(new EvalError.UsageError({ message: "no" })).code, 2)
     assert.strictEqual(Main.describeFailure(new Error("boom")).code, 1)
+  })
+})
+
+describe("Main.heapGrowingFlag", () => {
+  it("holds the heap's growth to HEAP_GROWING_PERCENT unless node was given its own", () => {
+    assert.strictEqual(Main.heapGrowingFlag([]), `--heap-growing-percent=${Main.HEAP_GROWING_PERCENT}`)
+    assert.strictEqual(Main.heapGrowingFlag(["--enable-source-maps", "--import", "tsx"]), "--heap-growing-percent=100")
+    assert.isNull(Main.heapGrowingFlag(["--heap-growing-percent=0"]))
+    assert.isNull(Main.heapGrowingFlag(["--heap_growing_percent=50"]))
+    assert.isNull(Main.heapGrowingFlag(["--heap-growing-percent", "50"]))
+    assert.strictEqual(Main.heapGrowingFlag(["--heap-growing-percentage=5"]), "--heap-growing-percent=100")
+  })
+
+  it("names a flag this node's V8 knows (setFlagsFromString ignores one it does not)", () => {
+    const flag = Main.heapGrowingFlag([])!
+    const known = spawnSync(process.execPath, [flag, "-e", ""], { encoding: "utf8" })
+    assert.strictEqual(known.status, 0, known.stderr)
+    const unknown = spawnSync(process.execPath, ["--heap-growing-percent-not-a-flag=1", "-e", ""], { encoding: "utf8" })
+    assert.notStrictEqual(unknown.status, 0)
   })
 })
 

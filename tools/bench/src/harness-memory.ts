@@ -8,7 +8,11 @@
 import { statSync } from "node:fs"
 import { join } from "node:path"
 import { constants, PerformanceObserver } from "node:perf_hooks"
+import { Main } from "@clinical-evals/evaluator"
 import * as HarnessRun from "./HarnessRun.js"
+
+// The heap as the clinical-evals command sets it.
+Main.configureHeap()
 
 // With --expose-gc (the bench passes it), the live heap is read after a full collection before and after
 // the run, the run's result (its compact records) still held: what the run itself keeps.

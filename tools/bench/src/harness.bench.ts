@@ -4,6 +4,7 @@
  * costs next to the cold run, and the peak memory of a 100,000-sample run. Every figure that is
  * compared is measured in this run, side by side. See docs/benchmarks.md for the method.
  */
+import { Main } from "@clinical-evals/evaluator"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Effect } from "effect"
@@ -15,6 +16,9 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as CaseGenerator from "./CaseGenerator.js"
 import * as HarnessRun from "./HarnessRun.js"
+
+// The heap as the clinical-evals command sets it (the harness runs in this process, as in the command's).
+Main.configureHeap()
 
 const SAMPLES = Number(process.env["BENCH_HARNESS_SAMPLES"] ?? 5_000)
 const MEMORY_SAMPLES = Number(process.env["BENCH_MEMORY_SAMPLES"] ?? 100_000)
