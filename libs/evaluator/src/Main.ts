@@ -28,7 +28,7 @@ export const describeFailure = (error: unknown): { readonly message: string; rea
  * evaluators' processes. By default V8 lets it reach about four times that (growth of 300%) when there
  * is memory to spare. A run streams its dataset and makes garbage at a steady rate, so most of its peak
  * is garbage waiting to be collected: with growth held to 100%, a 100,000-sample run peaks at about
- * 250 MB instead of 300 to 330, in the same time (docs/benchmarks.md). Nothing is capped: the heap still
+ * 250 MB instead of 280 to 330, in the same time (docs/benchmarks.md). Nothing is capped: the heap still
  * grows with what a run keeps.
  *
  * @since 0.1.0
