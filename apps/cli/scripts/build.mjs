@@ -3,7 +3,7 @@
  * Builds the clinical-evals command into one JavaScript file, `dist/clinical-evals.mjs` (or
  * `<out>/clinical-evals.mjs` with `build.mjs <out>`), with the sample data it reads by default next to
  * it in `data/`. Run it with `node apps/cli/dist/clinical-evals.mjs …`: no TypeScript is compiled at
- * load, and only the code the command uses is loaded, which halves its memory on large runs (see
+ * load, and only the code the command uses is loaded, which saves about 90 MB on every run (see
  * docs/benchmarks.md). better-sqlite3 (a native addon) stays outside the bundle and is found in
  * node_modules, so the output folder must be inside this checkout (or next to an installed
  * better-sqlite3).
