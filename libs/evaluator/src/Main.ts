@@ -56,8 +56,9 @@ export const configureHeap = (): void => {
 }
 
 /**
- * Runs a command tree as the program: configures the heap (`configureHeap`), parses argv, prints errors once with their exit code, and exits
- * 130 when interrupted (Ctrl-C), after the run has saved what finished.
+ * Runs a command tree as the program: configures the heap (`configureHeap`), parses argv, prints errors
+ * once with their exit code, and exits 130 when interrupted (Ctrl-C), after the run has saved what
+ * finished.
  *
  * @since 0.1.0
  */
