@@ -97,12 +97,12 @@ export const fromParseError = (file: string, line: number | null, error: ParseRe
  *
  * @since 0.1.0
  */
-export const decodeAt =
-  <A, I>(schema: Schema.Schema<A, I>) =>
-  (file: string, line: number | null, value: unknown): Either.Either<A, DatasetError> =>
-    Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(value).pipe(
-      Either.mapLeft((e) => notAnObject(file, line, e, value) ?? fromParseError(file, line, e))
-    )
+export const decodeAt = <A, I>(schema: Schema.Schema<A, I>) => {
+  // Made once per schema, not once per record.
+  const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
+  return (file: string, line: number | null, value: unknown): Either.Either<A, DatasetError> =>
+    decode(value).pipe(Either.mapLeft((e) => notAnObject(file, line, e, value) ?? fromParseError(file, line, e)))
+}
 
 /** What a JSON value is, in words. */
 const kindOf = (value: unknown): string =>

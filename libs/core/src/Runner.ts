@@ -14,6 +14,7 @@ import * as RunFolder from "./RunFolder.js"
 import type { RunManifest, RunSettings } from "./RunManifest.js"
 import * as RunStore from "./RunStore.js"
 import * as Shard from "./Shard.js"
+import { compactRecord } from "./internal/storedRecord.js"
 import * as WriteBehind from "./internal/writeBehind.js"
 import { SampleRecord } from "./SampleRecord.js"
 import { summarize } from "./Summarize.js"
@@ -120,15 +121,6 @@ const fileSha256 = (path: string) =>
     )
     return hash.digest("hex")
   })
-
-/**
- * A stored record without its prompt messages, for aggregates and reports. The row was validated when
- * it was stored (encoding checks every field), so it is read back with JSON.parse alone.
- */
-const compactRecord = (json: string): SampleRecord => {
-  const encoded = JSON.parse(json) as Omit<typeof SampleRecord.Encoded, "messages">
-  return new SampleRecord({ ...encoded, details: encoded.details ?? {}, messages: [] }, true)
-}
 
 /**
  * Records are built without the class's validation (the second constructor argument): the store encodes

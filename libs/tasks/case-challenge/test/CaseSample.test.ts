@@ -31,6 +31,8 @@ describe("CaseSample", () => {
     assert.include(CaseSample.checkLetters("ABCDEFGHIJK".split("")) ?? "", "found 11")
     assert.include(CaseSample.checkLetters(["A", "C"]) ?? "", "lettered A, B")
     assert.include(CaseSample.checkLetters(["a", "b"]) ?? "", "lettered A, B")
+    assert.include(CaseSample.checkLetters(["A", "A"]) ?? "", "lettered A, B")
+    assert.include(CaseSample.checkLetters(["C", "B", "A", "A"]) ?? "", "lettered A, B, C, D")
   })
 
   it("decodes options from an object in any key order into letter order, trimming texts", () => {
