@@ -3,7 +3,10 @@ import { EvalError, type ModelError, Progress, ResponseCache } from "@clinical-e
 import { EvaluatorCommand, ToolInfo } from "@clinical-evals/evaluator"
 import { ComparisonTable } from "@clinical-evals/reporting"
 import { Study, StudyPlan } from "@clinical-evals/study"
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import pkg from "../package.json" with { type: "json" }
 import * as StudyTasks from "./StudyTasks.js"
 

@@ -5,7 +5,8 @@ import { MeDiSumQaTask, MedNliTask, StructuredTask } from "@clinical-evals/task-
 import { ModelResolver, OllamaEmbedder } from "@clinical-evals/models"
 import { RetrievalSettings, RetrievalStage } from "@clinical-evals/retrieval"
 import { LongHealthTask } from "@clinical-evals/task-longhealth"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import pkg from "../package.json" with { type: "json" }
 
 /**

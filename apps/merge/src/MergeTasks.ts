@@ -3,7 +3,7 @@ import { EvalError, type Task } from "@clinical-evals/core"
 import { Bm25, RetrievalStage } from "@clinical-evals/retrieval"
 import { LongHealthTask } from "@clinical-evals/task-longhealth"
 import { SummarizeTask } from "@clinical-evals/task-summarize"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /**
  * The tasks whose runs `merge` can aggregate, by the name run.json records (`settings.task`): every task

@@ -3,7 +3,9 @@ import { StudyTasks } from "@clinical-evals/compare"
 import type { EvalError } from "@clinical-evals/core"
 import { ComparisonTable } from "@clinical-evals/reporting"
 import { Study } from "@clinical-evals/study"
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** The flags and arguments of `report`. */
 export const config = {

@@ -3,7 +3,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { EvalError } from "@clinical-evals/core"
 import { EvaluatorCommand } from "@clinical-evals/evaluator"
 import { DeclarativeTask } from "@clinical-evals/task-declarative"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import pkg from "../package.json" with { type: "json" }
 
 const taskFile = Options.file("task-file").pipe(

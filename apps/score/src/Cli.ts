@@ -2,7 +2,9 @@ import { Command, Options } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { DatasetReader, EvalError } from "@clinical-evals/core"
 import { PairScores } from "@clinical-evals/metrics"
-import { Console, Effect, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 const input = Options.file("input").pipe(
   Options.withDescription(

@@ -2,7 +2,8 @@ import { Options } from "@effect/cli"
 import { EvaluatorCommand } from "@clinical-evals/evaluator"
 import { OllamaEmbedder } from "@clinical-evals/models"
 import { SummarizeTask } from "@clinical-evals/task-summarize"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import pkg from "../package.json" with { type: "json" }
 
 /** The evaluator's own flags. */

@@ -7,7 +7,8 @@ import { Accuracy, McNemar } from "@clinical-evals/metrics"
 import { ModelResolver } from "@clinical-evals/models"
 import { CaseChallengeTask, type CaseSample } from "@clinical-evals/task-case-challenge"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /** 1. A custom prompt: terse, no system message, options as `(A) …`, answer on the last line. */
 export const tersePrompt = (sample: CaseSample.CaseSample): ReadonlyArray<ChatMessage.ChatMessage> => [

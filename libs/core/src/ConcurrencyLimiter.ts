@@ -1,4 +1,5 @@
-import { Effect, FiberRef } from "effect"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 
 /**
  * Where a model call reports that its server is overloaded (HTTP 429 or 503): a function the runner's

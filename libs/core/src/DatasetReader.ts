@@ -1,5 +1,10 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Array as Arr, Effect, Either, Option, ParseResult, Schema } from "effect"
+import * as Arr from "effect/Array"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { DatasetError } from "./EvalError.js"
 import type { OnBadInput, SkippedRecord } from "./Task.js"
 

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A dataset record (or a whole file) that cannot be read. `line` is 1-based (for CSV: the record's

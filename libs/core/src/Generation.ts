@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * Why the model stopped: `stop` (it finished), `length` (cut off at `maxTokens`: the answer may be

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * Decoding options passed through to the model. `maxTokens` is Ollama's `num_predict`, `numCtx` its

@@ -1,4 +1,8 @@
-import { Clock, Context, Effect, Layer, Ref } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
 
 /** How one sample ended, for the progress counters. */
 export type Outcome = "ok" | "error"

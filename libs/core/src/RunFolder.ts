@@ -1,5 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { join } from "node:path"
 import { StoreError } from "./EvalError.js"
 import { RunManifest } from "./RunManifest.js"

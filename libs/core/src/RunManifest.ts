@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Shard } from "./Shard.js"
 
 /** A model as run.json records it. */

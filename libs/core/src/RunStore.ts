@@ -1,4 +1,6 @@
-import { Context, Effect, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { StoreError, UsageError } from "./EvalError.js"

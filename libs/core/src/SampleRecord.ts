@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ChatMessage } from "./ChatMessage.js"
 import { ParseStatus } from "./Score.js"
 

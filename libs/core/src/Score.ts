@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * How the answer was read from the model's text. Anything but `ok` is scored wrong and counted apart:

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { ModelInfo } from "./LanguageModel.js"
 import type { SampleRecord } from "./SampleRecord.js"
 import type { Counts, ModelSummary, Summary } from "./Summary.js"

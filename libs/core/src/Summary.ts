@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A metric's value with its 95% interval (null where an interval makes no sense, e.g. a count).

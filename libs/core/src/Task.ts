@@ -1,5 +1,5 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type { ChatMessage } from "./ChatMessage.js"
 import type { DatasetError, TaskError } from "./EvalError.js"
 import type { Generation } from "./Generation.js"

@@ -1,5 +1,5 @@
 import { Options } from "@effect/cli"
-import type { Option } from "effect"
+import type * as Option from "effect/Option"
 
 /** Defaults an evaluator may set differently (CLUE's k-shot prompting, longer answers, its baseline). */
 export interface Defaults {

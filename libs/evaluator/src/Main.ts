@@ -2,7 +2,11 @@ import { Command, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { EvalError, ModelError } from "@clinical-evals/core"
-import { Cause, Console, Effect, Exit, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import { setFlagsFromString } from "node:v8"
 
 /** Exit codes: 0 every sample finished; 1 some samples failed after retries, or a crash; 2 bad usage or input. */

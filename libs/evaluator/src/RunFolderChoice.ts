@@ -1,5 +1,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Effect, Option } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { join } from "node:path"
 
 /** Where default run folders go, relative to the working directory. */

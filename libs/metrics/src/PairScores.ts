@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as Bleu from "./Bleu.js"
 import * as Chrf from "./Chrf.js"
 import * as Rouge from "./Rouge.js"

@@ -1,5 +1,5 @@
 import { type ChatMessage, LanguageModel, type Task } from "@clinical-evals/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * The built-in baselines: `overlap` picks the option sharing the most content words with the case,

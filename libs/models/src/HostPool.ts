@@ -1,5 +1,12 @@
 import { type ChatMessage, Generation, type GenerationOptions, type LanguageModel, ModelError, Progress } from "@clinical-evals/core"
-import { Clock, Deferred, Duration, Effect, Exit, FiberId, Option, Ref } from "effect"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Resilience from "./Resilience.js"
 
 /**

@@ -1,5 +1,7 @@
 import { ModelError } from "@clinical-evals/core"
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { names as baselineNames } from "./Baseline.js"
 
 /**

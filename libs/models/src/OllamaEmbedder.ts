@@ -1,5 +1,7 @@
 import { type Embedder, ModelError } from "@clinical-evals/core"
-import { Chunk, Duration, Effect } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { formatHost, request } from "./internal/ollamaClient.js"
 import { type CallContext, toModelError } from "./internal/ollamaErrors.js"
 import * as ModelSpec from "./ModelSpec.js"

@@ -1,5 +1,7 @@
 import { type ChatMessage, Generation, type GenerationOptions, type LanguageModel, type ModelError } from "@clinical-evals/core"
-import { Duration, Effect, Either } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type { ChatRequest, ChatResponse, ModelDetails, Ollama } from "ollama"
 import { normalizeModelName } from "./internal/names.js"
 import { formatHost, request, streamChat } from "./internal/ollamaClient.js"

@@ -1,5 +1,9 @@
 import { ConcurrencyLimiter, type LanguageModel, ModelError } from "@clinical-evals/core"
-import { Clock, Duration, Effect, FiberRef, Schedule } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Schedule from "effect/Schedule"
 
 /**
  * How long one model call may take, and how failed calls are retried.

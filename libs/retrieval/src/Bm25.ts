@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Chunk } from "./Chunk.js"
 import { topK } from "./internal/topK.js"
 import type { Hit, Index, Retriever } from "./Retriever.js"

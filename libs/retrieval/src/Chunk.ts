@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A document to retrieve from: a stable id (unique in its corpus) and its text.

@@ -1,6 +1,7 @@
 import { DatasetReader, EvalError } from "@clinical-evals/core"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { extname, join, relative, sep } from "node:path"
 import type { SourceDocument } from "./Chunk.js"
 

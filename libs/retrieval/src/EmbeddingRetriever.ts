@@ -1,5 +1,5 @@
 import type { Embedder } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Chunk } from "./Chunk.js"
 import { type EmbeddingStoreShape, modelKey, textHash } from "./EmbeddingStore.js"
 import { RetrievalError } from "./RetrievalError.js"

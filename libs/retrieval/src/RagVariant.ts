@@ -1,5 +1,6 @@
 import { LanguageModel } from "@clinical-evals/core"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /**
  * The suffix that makes a model spec a retrieval variant: `ollama:llama3:8b+rag`.

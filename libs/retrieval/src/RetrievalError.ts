@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A retrieval step could not be done: the embedding model failed (after its retries) or the

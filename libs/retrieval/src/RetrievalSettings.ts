@@ -1,5 +1,6 @@
 import { type Embedder, EvalError } from "@clinical-evals/core"
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Bm25 from "./Bm25.js"
 import * as Chunker from "./Chunker.js"
 import * as EmbeddingRetriever from "./EmbeddingRetriever.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Chunk, overlaps, type SourceDocument } from "./Chunk.js"
 import * as Chunker from "./Chunker.js"
 import type { Hit, Index, Retriever } from "./Retriever.js"

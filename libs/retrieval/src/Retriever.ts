@@ -1,4 +1,4 @@
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type { Chunk } from "./Chunk.js"
 import type { RetrievalError } from "./RetrievalError.js"
 

@@ -1,7 +1,9 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError } from "@clinical-evals/core"
 import { ModelSpec } from "@clinical-evals/models"
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { fileURLToPath } from "node:url"
 
 /**

@@ -1,6 +1,9 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder } from "@clinical-evals/core"
-import { Clock, Effect, Option, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { join } from "node:path"
 
 /** Where default study folders go, relative to the working directory. */

@@ -1,6 +1,6 @@
 import { EvalError } from "@clinical-evals/core"
 import { Bm25, RagVariant, RetrievalStage } from "@clinical-evals/retrieval"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { join } from "node:path"
 import * as ModelRegistry from "./ModelRegistry.js"
 import type { StudyTask } from "./StudyTask.js"

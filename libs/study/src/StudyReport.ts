@@ -2,7 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder } from "@clinical-evals/core"
 import type { Comparison } from "@clinical-evals/reporting"
 import { ComparisonHtml, ComparisonMarkdown, SummaryCsv } from "@clinical-evals/reporting"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { join } from "node:path"
 
 /**

@@ -1,6 +1,8 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError, RunFolder, type SampleRecord, Summary } from "@clinical-evals/core"
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { join } from "node:path"
 
 /**

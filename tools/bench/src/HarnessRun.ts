@@ -6,7 +6,8 @@ import { Progress, ResponseCache, Runner } from "@clinical-evals/core"
 import { ModelResolver } from "@clinical-evals/models"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 export interface HarnessOptions {
   readonly dataset: string

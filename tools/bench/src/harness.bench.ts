@@ -7,7 +7,7 @@
 import { Main } from "@clinical-evals/evaluator"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Ollama } from "ollama"
 import { execFileSync, spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"

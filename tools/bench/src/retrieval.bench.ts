@@ -7,7 +7,7 @@
  */
 import { Embedder } from "@clinical-evals/core"
 import { Bm25, type Chunk, EmbeddingRetriever, EmbeddingStore, VectorSearch } from "@clinical-evals/retrieval"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"

@@ -1,5 +1,9 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Data, Effect, Either, ParseResult, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { type Config, FaultKind } from "./FakeOllama.js"
 
 /** An optional field that, when absent, is absent (not `undefined`): what `exactOptionalPropertyTypes` wants. */

@@ -8,7 +8,8 @@
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { parseArgs } from "node:util"
 import * as FakeOllama from "./FakeOllama.js"
 import * as Script from "./Script.js"

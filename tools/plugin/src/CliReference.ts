@@ -1,6 +1,6 @@
 import { Command } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /**
  * The header of the generated page: what it is and how to regenerate it.

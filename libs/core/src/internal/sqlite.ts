@@ -1,7 +1,7 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import type { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { StoreError } from "../EvalError.js"
 
 /**

@@ -1,4 +1,5 @@
-import { Duration, Effect } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 
 /**
  * Items written in groups rather than one by one: `add` queues an item and returns at once, and the

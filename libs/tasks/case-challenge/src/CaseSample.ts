@@ -1,4 +1,7 @@
-import { Either, ParseResult, Schema, type SchemaAST } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 
 /**
  * The letters options may carry: `A` to `J`, so 2 to 10 options.

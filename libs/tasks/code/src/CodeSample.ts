@@ -1,5 +1,5 @@
 import { IcdCode } from "@clinical-evals/parsers"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A note's id, unique within its dataset.

@@ -1,5 +1,5 @@
 import type { Task } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
 import * as CodeAnswer from "./CodeAnswer.js"
 import * as CodeDataset from "./CodeDataset.js"

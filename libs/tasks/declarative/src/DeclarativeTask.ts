@@ -1,7 +1,7 @@
 import { ChatMessage, type EvalError, type Task } from "@clinical-evals/core"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { IcdCode } from "@clinical-evals/parsers"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as DeclarativeAnswer from "./DeclarativeAnswer.js"
 import * as DeclarativeDataset from "./DeclarativeDataset.js"
 import * as DeclarativeMetrics from "./DeclarativeMetrics.js"

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 
 /**
  * A prompt template: literal text and `{{field}}` placeholders (spaces inside the braces allowed).

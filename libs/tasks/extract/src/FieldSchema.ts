@@ -1,5 +1,7 @@
 import { DatasetReader } from "@clinical-evals/core"
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 
 /**
  * A field of the JSON-schema subset that structured extraction supports, decoded:

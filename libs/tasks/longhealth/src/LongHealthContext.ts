@@ -1,4 +1,6 @@
-import { Chunk, Effect, Random } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import type { Document, LongHealthSample } from "./LongHealthSample.js"
 import { answerDocuments, documentName } from "./LongHealthSample.js"
 

@@ -1,5 +1,7 @@
 import { DatasetReader, EvalError, type Task } from "@clinical-evals/core"
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type { AnswerLocation, Document, Letter, LongHealthSample, Options } from "./LongHealthSample.js"
 import { LETTERS } from "./LongHealthSample.js"
 

@@ -1,5 +1,5 @@
 import { ChatMessage, type Task } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as LongHealthContext from "./LongHealthContext.js"
 import type { Document, LongHealthSample } from "./LongHealthSample.js"
 import { LETTERS, UNANSWERABLE_LETTER, UNANSWERABLE_TEXT } from "./LongHealthSample.js"

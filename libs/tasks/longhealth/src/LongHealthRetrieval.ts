@@ -1,6 +1,6 @@
 import { ChatMessage, EvalError, type Task } from "@clinical-evals/core"
 import { RetrievalStage, type Retriever } from "@clinical-evals/retrieval"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import * as LongHealthContext from "./LongHealthContext.js"
 import { SYSTEM_PROMPT, userMessage } from "./LongHealthPrompt.js"
 import { type Document, documentName, LETTERS, type LongHealthSample } from "./LongHealthSample.js"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * The five answer letters of a LongHealth question (`answer_a` … `answer_e`).

@@ -1,5 +1,5 @@
 import type { Task } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
 import * as LongHealthAnswer from "./LongHealthAnswer.js"
 import * as LongHealthBaseline from "./LongHealthBaseline.js"

@@ -1,5 +1,5 @@
 import { type Embedder, EvalError, type Task } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
 import * as LeadBaseline from "./LeadBaseline.js"
 import * as SummaryAnswer from "./SummaryAnswer.js"

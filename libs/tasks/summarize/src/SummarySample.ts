@@ -1,4 +1,6 @@
-import { type Either, type ParseResult, Schema } from "effect"
+import type * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 
 /**
  * The kinds of dataset a summary sample can come from, which decide how its source text is built:

@@ -1,6 +1,6 @@
 import { Embedder, EvalError, Score } from "@clinical-evals/core"
 import { Rouge } from "@clinical-evals/metrics"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { SummarySample } from "./SummarySample.js"
 import * as Unsupported from "./Unsupported.js"
 

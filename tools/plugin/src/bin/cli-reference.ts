@@ -3,7 +3,7 @@
  * With `--check`, writes nothing and exits 1 when the file is stale.
  */
 import { Cli } from "@clinical-evals/cli"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { CliReference } from "../index.js"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { AnswerLetter, CaseIdFromInput, OptionsFromObject, Text } from "../CaseSample.js"
 import type { CaseSample } from "../CaseSample.js"
 import { sameText, splitCaseAndQuestion } from "./text.js"

@@ -1,7 +1,10 @@
 import { Csv, DatasetReader, EvalError } from "@clinical-evals/core"
 import type { Task } from "@clinical-evals/core"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Either, Option, type Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
 import { basename, extname } from "node:path"
 
 type Result<S> = Either.Either<DatasetReader.Located<S>, EvalError.DatasetError>

@@ -1,5 +1,5 @@
 import { EvalError } from "@clinical-evals/core"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import * as SummarySample from "../SummarySample.js"
 
 /** A column or field name compared loosely: case, spaces, underscores and hyphens ignored. */

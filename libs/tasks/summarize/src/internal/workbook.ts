@@ -1,6 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { EvalError } from "@clinical-evals/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /** One sheet of a workbook: its name and its rows, `rows[i]` being sheet row `i + 1`. */
 export interface Sheet {
