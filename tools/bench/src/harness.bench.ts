@@ -1,8 +1,10 @@
 /**
  * Harness benchmarks (`npm run bench`, after the metric ones): the runner's overhead over a bare loop
- * of `ollama` client calls, how close it keeps a slow server to saturation, what a fully cached re-run
- * costs next to the cold run, and the peak memory of a 100,000-sample run. Every figure that is
- * compared is measured in this run, side by side. See docs/benchmarks.md for the method.
+ * of `ollama` client calls (and the floor under it: the same calls plus the work any harness must do
+ * for each sample, in plain JavaScript, `FloorLoop`), how close it keeps a slow server to saturation,
+ * what a fully cached re-run costs next to the cold run, and the peak memory of a 100,000-sample run.
+ * Every figure that is compared is measured in this run, side by side. See docs/benchmarks.md for the
+ * method.
  */
 import { Main } from "@clinical-evals/evaluator"
 import { CaseChallengeTask } from "@clinical-evals/task-case-challenge"
@@ -15,6 +17,7 @@ import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as CaseGenerator from "./CaseGenerator.js"
+import * as FloorLoop from "./FloorLoop.js"
 import * as HarnessRun from "./HarnessRun.js"
 
 // The heap as the clinical-evals command sets it (the harness runs in this process, as in the command's).
@@ -65,16 +68,27 @@ const startServer = (latencyMs: number, slots: number) =>
     child.on("error", reject)
   })
 
-/** The prompts the harness sends, built by the task itself, for the bare loop to send the same. */
-const prompts = async (file: string, n: number) => {
+/**
+ * The prompts the harness sends, built by the task itself, for the bare loop to send the same; with each
+ * sample's id, options and reference letter, for the floor.
+ */
+const floorSamples = async (file: string, n: number): Promise<ReadonlyArray<FloorLoop.FloorSample>> => {
   const task = CaseChallengeTask.CaseChallengeTask
   const loaded = await Effect.runPromise(task.load(file, { onBadInput: "fail" }).pipe(Effect.provide(NodeContext.layer)))
   return Effect.runPromise(
     Effect.forEach(loaded.samples.slice(0, n), (s) =>
-      task.prompt(s, { shots: [] }).pipe(Effect.map((p) => ("messages" in p ? p.messages : p).map((m) => ({ role: m.role, content: m.content }))))
+      task.prompt(s, { shots: [] }).pipe(
+        Effect.map((p) => ({
+          id: s.id,
+          messages: ("messages" in p ? p.messages : p).map((m) => ({ role: m.role, content: m.content })),
+          options: s.options,
+          answer: s.answer
+        }))
+      )
     )
   )
 }
+const prompts = async (file: string, n: number) => (await floorSamples(file, n)).map((s) => s.messages)
 
 /** The bare loop: `concurrency` workers, each sending the next prompt through one `ollama` client, streamed. */
 const bareLoop = async (host: string, all: ReadonlyArray<ReadonlyArray<{ role: string; content: string }>>, concurrency: number) => {
@@ -100,9 +114,12 @@ console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "
 
 // Overhead and resume: the fake server with no added latency.
 const fast = await startServer(0, 0)
-const fastPrompts = await prompts(dataset, SAMPLES)
+const fastSamples = await floorSamples(dataset, SAMPLES)
+const fastPrompts = fastSamples.map((s) => s.messages)
 const cold: Array<number> = []
 const bare: Array<number> = []
+const floor: Array<number> = []
+let floorCorrect = 0
 const resumed: Array<number> = []
 const fromCache: Array<number> = []
 let check = ""
@@ -120,10 +137,15 @@ for (let round = -1; round < ROUNDS; round++) {
       check = `${r.manifest.counts.ok} ok, accuracy ${r.summary.models[`ollama:${MODEL}`]?.metrics["accuracy"]?.value}`
     }],
     [resumed, () => HarnessRun.run({ ...sub, dataset: limited, out: join(dir, "run"), cache })],
-    [fromCache, () => HarnessRun.run({ ...sub, dataset: limited, out: join(dir, "run-from-cache"), cache })]
+    [fromCache, () => HarnessRun.run({ ...sub, dataset: limited, out: join(dir, "run-from-cache"), cache })],
+    [floor, async () => {
+      const out = join(dir, "floor")
+      mkdirSync(out)
+      floorCorrect = await FloorLoop.run(fast.url, MODEL, fastSamples, CONCURRENCY, out)
+    }]
   ]
-  // The bare loop and the cold run alternate which goes first; the re-runs need the cold run before them.
-  const order = round % 2 === 0 ? [0, 1, 2, 3] : [1, 0, 2, 3]
+  // The bare loop, the floor and the cold run take turns going first; the re-runs need the cold run before them.
+  const order = [[0, 4, 1, 2, 3], [1, 2, 3, 0, 4], [4, 1, 2, 3, 0]][(round + 3) % 3]!
   for (const k of order) {
     const [into, f] = steps[k]!
     const ms = await timed(f)
@@ -133,6 +155,7 @@ for (let round = -1; round < ROUNDS; round++) {
 }
 fast.close()
 if (!check.startsWith(`${SAMPLES} ok, accuracy 1`)) throw new Error(`the harness did not get every scripted answer right: ${check}`)
+if (floorCorrect !== SAMPLES) throw new Error(`the floor got ${floorCorrect} of ${SAMPLES} scripted answers right`)
 
 // Saturation: 16 slots of 50 ms each, so the server can answer at most 320 requests per second.
 const slow = await startServer(LATENCY_MS, SLOTS)
@@ -214,10 +237,13 @@ const ratio = (label: string, x: number, target: string) =>
 
 console.log(`\nHarness, ${fmt(SAMPLES)} case-challenge samples, fake Ollama with no latency, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds (${check})`)
 row("bare loop over the ollama client", median(bare), SAMPLES)
+row("floor: bare loop + cache, parse, score, store, export", median(floor), SAMPLES)
 row("harness, cold (every call made, cache and store written)", median(cold), SAMPLES)
 row("harness, re-run in the same folder (everything finished)", median(resumed), SAMPLES)
 row("harness, re-run in a new folder, every answer cached", median(fromCache), SAMPLES)
 ratio("overhead: harness cold / bare loop", median(cold) / median(bare), "<=1.2")
+console.log(`  RATIO ${"floor / bare loop (plain JavaScript, no checks)".padEnd(52)}${fmt(median(floor) / median(bare), 3).padStart(7)}`)
+console.log(`  RATIO ${"harness cold / floor (what the harness adds)".padEnd(52)}${fmt(median(cold) / median(floor), 3).padStart(7)}`)
 ratio("resume: re-run same folder / cold run", median(resumed) / median(cold), "<=0.05")
 ratio("resume: re-run new folder from cache / cold run", median(fromCache) / median(cold), "<=0.05")
 
