@@ -205,10 +205,11 @@ export const load = Effect.fn("LongHealthDataset.load")(function* (file: string,
     })
   }
   const entries = Object.entries(root as Record<string, unknown>).filter(([, v]) => typeof v !== "string")
+  const decode = DatasetReader.decodeAt(RawPatient)
   const patients = yield* DatasetReader.collect(
     entries.map(([key, value]) => {
       const line = keyLine(text, key)
-      return DatasetReader.decodeAt(RawPatient)(file, line, value).pipe(
+      return decode(file, line, value).pipe(
         Either.mapLeft((e) => prefixed(e, key)),
         Either.map((raw) => ({
           line: line ?? 1,

@@ -30,13 +30,17 @@ export interface RecordFormat<Row, I, S> {
 const error = (file: string, line: number | null, field: string | null, message: string) =>
   new EvalError.DatasetError({ file, line, field, message })
 
-const decodeRecord = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string, line: number, index: number, value: unknown): Result<S> =>
-  DatasetReader.decodeAt(format.schema)(file, line, value).pipe(
-    Either.flatMap((row) =>
-      format.toSample(row, `${basename(file, extname(file))}-${index}`).pipe(Either.mapLeft((p) => error(file, line, p.field, p.message)))
-    ),
-    Either.map((sample) => ({ line, value: sample }))
-  )
+/** Decodes a format's records, its schema's decoder made once for every record of every file. */
+const recordDecoder = <Row, I, S>(format: RecordFormat<Row, I, S>) => {
+  const decode = DatasetReader.decodeAt(format.schema)
+  return (file: string, line: number, index: number, value: unknown): Result<S> =>
+    decode(file, line, value).pipe(
+      Either.flatMap((row) =>
+        format.toSample(row, `${basename(file, extname(file))}-${index}`).pipe(Either.mapLeft((p) => error(file, line, p.field, p.message)))
+      ),
+      Either.map((sample) => ({ line, value: sample }))
+    )
+}
 
 const { ARRAY_NOT_JSONL } = DatasetReader
 
@@ -53,8 +57,9 @@ const extensionOf = <Row, I, S>(format: RecordFormat<Row, I, S>, file: string): 
 }
 
 /** A whole file's records with their lines, and what was set aside (see {@link load}). */
-const loadLocated = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>) =>
-  Effect.fn("ExtractDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
+const loadLocated = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>) => {
+  const decodeRecord = recordDecoder(format)
+  return Effect.fn("ExtractDataset.loadLocated")(function* (file: string, options: Task.LoadOptions) {
     const ext = yield* extensionOf(format, file)
     const text = yield* DatasetReader.readText(file)
     let results: ReadonlyArray<Result<S>>
@@ -65,18 +70,19 @@ const loadLocated = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row
         return yield* error(file, 1, null, `missing column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")}; found ${table.header.map((c) => `"${c}"`).join(", ")}`)
       }
       results = table.records.map((record, index) =>
-        Either.flatMap(record, (r) => decodeRecord(format, file, r.line, index, r.fields))
+        Either.flatMap(record, (r) => decodeRecord(file, r.line, index, r.fields))
       )
     } else {
       const lines = DatasetReader.nonBlankLines(text)
       if (isArray(yield* DatasetReader.jsonlStart(file, { lines }))) return yield* error(file, 1, null, ARRAY_NOT_JSONL)
       results = lines.map((l, index) =>
-        Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => decodeRecord(format, file, l.line, index, json))
+        Either.flatMap(DatasetReader.parseJsonLine(file, l), (json) => decodeRecord(file, l.line, index, json))
       )
     }
     const { records, skipped } = yield* DatasetReader.collectUnique(file, results, options.onBadInput)
     return { format: ext === ".csv" ? (format.csv ?? format.jsonl) : format.jsonl, records, skipped }
   })
+}
 
 /**
  * Reads a JSON Lines file (`.jsonl`, `.ndjson`) or, when the format accepts it, a CSV file, decoding
@@ -111,13 +117,14 @@ export type Scan<S> = <E>(
  * format, skipped records and errors, without holding the file. JSON Lines stream line by line (a
  * first look at the file's start refuses a JSON array); CSV is read whole, then handed over one by one.
  */
-export const scan =
-  <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>): Scan<S> =>
-  (file, options, onSample) =>
+export const scan = <Row, I, S extends Task.TaskSample>(format: RecordFormat<Row, I, S>): Scan<S> => {
+  const readWhole = loadLocated(format)
+  const decodeRecord = recordDecoder(format)
+  return (file, options, onSample) =>
     Effect.gen(function* () {
       const ext = yield* extensionOf(format, file)
       if (ext === ".csv") {
-        const read = yield* loadLocated(format)(file, options)
+        const read = yield* readWhole(file, options)
         yield* Effect.forEach(read.records, (r, i) => onSample(r.value, i, r.line), { discard: true })
         const result: Task.ScanResult = { path: file, format: read.format, samples: read.records.length, skipped: read.skipped }
         return result
@@ -126,9 +133,10 @@ export const scan =
       const read = yield* DatasetReader.scanJsonl(
         file,
         options,
-        (json, l, index) => Either.map(decodeRecord(format, file, l.line, index, json), (r) => r.value),
+        (json, l, index) => Either.map(decodeRecord(file, l.line, index, json), (r) => r.value),
         onSample
       )
       const result: Task.ScanResult = { path: file, format: format.jsonl, samples: read.records, skipped: read.skipped }
       return result
     }).pipe(Effect.withSpan("ExtractDataset.scan"))
+}
