@@ -26,7 +26,11 @@ export type Letter = typeof Letter.Type
 export const CaseId = Schema.Trim.pipe(Schema.nonEmptyString({ message: () => "must not be empty" }), Schema.brand("CaseId"))
 export type CaseId = typeof CaseId.Type
 
-const notEmpty = (ast: SchemaAST.AST, actual: unknown) => ParseResult.fail(new ParseResult.Type(ast, actual, "must not be empty"))
+/** `text` trimmed, or "must not be empty" when nothing is left (about `actual`, the value as written). */
+const nonBlank = (text: string, ast: SchemaAST.AST, actual: unknown) => {
+  const trimmed = text.trim()
+  return trimmed === "" ? ParseResult.fail(new ParseResult.Type(ast, actual, "must not be empty")) : ParseResult.succeed(trimmed)
+}
 
 /**
  * An id as datasets write it: text, or a whole number (pandas indexes), decoded to a {@link CaseId}
@@ -34,10 +38,7 @@ const notEmpty = (ast: SchemaAST.AST, actual: unknown) => ParseResult.fail(new P
  */
 export const CaseIdFromInput = Schema.transformOrFail(Schema.Union(Schema.String, Schema.Int), Schema.typeSchema(CaseId), {
   strict: true,
-  decode: (input, _, ast) => {
-    const id = String(input).trim()
-    return id === "" ? notEmpty(ast, input) : ParseResult.succeed(CaseId.make(id, true))
-  },
+  decode: (input, _, ast) => ParseResult.map(nonBlank(String(input), ast, input), (id) => CaseId.make(id, true)),
   encode: (id) => ParseResult.succeed(id)
 })
 
@@ -49,10 +50,7 @@ export const CaseIdFromInput = Schema.transformOrFail(Schema.Union(Schema.String
  */
 export const Text = Schema.transformOrFail(Schema.String, Schema.String, {
   strict: true,
-  decode: (input, _, ast) => {
-    const text = input.trim()
-    return text === "" ? notEmpty(ast, input) : ParseResult.succeed(text)
-  },
+  decode: (input, _, ast) => nonBlank(input, ast, input),
   encode: (text) => ParseResult.succeed(text)
 })
 
